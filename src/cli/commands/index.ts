@@ -1,4 +1,7 @@
 /** The sub-command table. Add a command by adding a file and one line here. */
+import { runCommand } from './run.js';
+import { traceCommand } from './trace.js';
+
 export interface Command {
   name: string;
   usage: string;
@@ -6,4 +9,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [];
+export const commands: Command[] = [traceCommand, runCommand];

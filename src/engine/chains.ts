@@ -1,0 +1,344 @@
+/**
+ * One table at one hook: net/ipv4/netfilter/ip_tables.c: ipt_do_table(). Rules are tried in order; a rule
+ * whose IP header part and every match agree is counted, then its target runs. ACCEPT ends this table at
+ * this hook only; DROP is final; jump pushes, goto does not; the end of a user chain returns; the end of a
+ * built-in chain applies its policy.
+ */
+import { formatIpv4, inNet4 } from '../model/addr.js';
+import type { Chain, Hook, Rule, TableName } from '../model/iptables.js';
+import { findMatch, findTarget } from '../ext/registry.js';
+import type { MatchContext, MatchResult, NatRequest, RejectWith, TargetEffect } from '../ext/types.js';
+import { ctView } from './conntrack.js';
+import { addrType } from './fib.js';
+import { choose, emit, hostState, idx, type Sim, type Skb } from './sim.js';
+import type { RuleRef } from './types.js';
+import { ipsetQuery } from './ipset.js';
+
+export interface TableResult {
+  verdict: 'accept' | 'drop' | 'unsupported';
+  /** The rule that decided (absent when the policy decided). */
+  rule?: RuleRef;
+  policy?: string;
+  reject?: RejectWith;
+  nat?: { req: NatRequest; rule: RuleRef };
+  reason?: string;
+}
+
+const PROTOCOLS: Record<string, number> = {
+  icmp: 1, igmp: 2, ipip: 4, ipencap: 4, tcp: 6, egp: 8, udp: 17, ipv6: 41, gre: 47, esp: 50, ah: 51,
+  icmpv6: 58, 'ipv6-icmp': 58, ospf: 89, ospfigp: 89, pim: 103, vrrp: 112, l2tp: 115, sctp: 132, mh: 135, udplite: 136, dccp: 33,
+};
+
+export function protocolNumber(p: string): number | undefined {
+  if (p === 'all' || p === '0') return 0;
+  if (/^\d+$/.test(p)) return Number(p);
+  return PROTOCOLS[p.toLowerCase()];
+}
+
+function ifaceMatches(pattern: string, name: string | undefined): boolean {
+  const n = name ?? '';
+  if (pattern.endsWith('+')) return n.startsWith(pattern.slice(0, -1));
+  return n === pattern;
+}
+
+/** The IP header part of a rule (ip_packet_match()). */
+function headerMatches(r: Rule, skb: Skb, inIface: string | undefined, outIface: string | undefined): boolean | string {
+  const p = skb.pkt;
+  if (r.src && inNet4(p.src, r.src.value) === r.src.invert) return false;
+  if (r.dst && inNet4(p.dst, r.dst.value) === r.dst.invert) return false;
+  if (r.inIface && ifaceMatches(r.inIface.value, inIface) === r.inIface.invert) return false;
+  if (r.outIface && ifaceMatches(r.outIface.value, outIface) === r.outIface.invert) return false;
+  if (r.protocol) {
+    const n = protocolNumber(r.protocol.value);
+    if (n === undefined) return `unknown protocol '${r.protocol.value}'`;
+    if (n !== 0 && (n === p.proto) === r.protocol.invert) return false;
+    if (n === 0 && r.protocol.invert) return false;
+  }
+  // -f: second and later fragments. nfsim packets are whole datagrams (first fragment).
+  if (r.fragment && !r.fragment.invert) return false;
+  return true;
+}
+
+export function ruleRef(table: TableName, chain: string, i: number, r: Rule): RuleRef {
+  return { table, chain, index: i + 1, text: `-A ${chain} ${r.text}`, loc: r.loc };
+}
+
+function bump(sim: Sim, skb: Skb, key: string): void {
+  const c = hostState(sim, skb.host).counters;
+  const cur = c[key];
+  if (cur) {
+    cur.packets += 1;
+    cur.bytes += skb.pkt.length;
+  } else c[key] = { packets: 1, bytes: skb.pkt.length };
+}
+
+export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, stateKey: string, inIface?: string, outIface?: string): MatchContext {
+  const h = idx(sim, skb.host);
+  const rs = hostState(sim, skb.host).ruleState;
+  return {
+    pkt: skb.pkt,
+    family: 4,
+    hook,
+    table,
+    inIface,
+    outIface,
+    ct: ctView(skb),
+    host: {
+      addrType: (a: number, dev?: string) => addrType(h, a, dev),
+      ipset: (name: string) => ipsetQuery(h.host, name),
+      owner: skb.local ? { uid: skb.uid, gid: skb.gid } : undefined,
+      physIn: skb.physIn,
+      physOut: skb.physOut,
+      isBridged: skb.bridged,
+    },
+    state: {
+      get: <T>() => rs[stateKey] as T | undefined,
+      set: <T>(v: T) => {
+        rs[stateKey] = v as unknown;
+      },
+    },
+  };
+}
+
+/** Run `table` at `hook` for the packet. Effects of non-terminating targets (MARK, CONNMARK, CT...) apply at once. */
+export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIface?: string, outIface?: string): TableResult {
+  const h = idx(sim, skb.host);
+  const chains = h.chains.get(table);
+  const start = chains?.get(hook);
+  if (!chains || !start) return { verdict: 'accept', policy: 'none' };
+  const stack: { chain: Chain; next: number }[] = [];
+  let chain: Chain = start;
+  let i = 0;
+  let steps = 0;
+  for (;;) {
+    if (++steps > 1_000_000) return { verdict: 'unsupported', reason: 'rule traversal did not terminate (chain loop?)' };
+    if (i >= chain.rules.length) {
+      // End of chain: built-in → policy; user chain → implicit RETURN.
+      if (chain === start || chain.builtin) {
+        if (stack.length === 0 || chain.builtin) {
+          const pol = start.policy ?? 'ACCEPT';
+          bump(sim, skb, `${table}/${start.name}/policy`);
+          emit(sim, { type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc });
+          return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
+        }
+      }
+      const back = stack.pop();
+      if (!back) {
+        const pol = start.policy ?? 'ACCEPT';
+        bump(sim, skb, `${table}/${start.name}/policy`);
+        emit(sim, { type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc });
+        return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
+      }
+      emit(sim, { type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name });
+      chain = back.chain;
+      i = back.next;
+      continue;
+    }
+    const r = chain.rules[i];
+    const ref = (): RuleRef => ruleRef(table, chain.name, i, r);
+    const hm = headerMatches(r, skb, inIface, outIface);
+    if (typeof hm === 'string') return { verdict: 'unsupported', rule: ref(), reason: hm };
+    if (!hm) {
+      i++;
+      continue;
+    }
+    const key = `${table}/${chain.name}/${i}`;
+    let matched = true;
+    const notes: string[] = [];
+    for (const m of r.matches) {
+      if (m.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' is not supported: ${m.unsupported.reason}` };
+      const ext = findMatch(m.name);
+      if (!ext) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' has no semantics in nfsim` };
+      const res: MatchResult = ext.match(m.args, matchContext(sim, skb, hook, table, `${key}/${m.name}`, inIface, outIface));
+      let ok: boolean;
+      if (typeof res === 'boolean') ok = res;
+      else if ('unsupported' in res) return { verdict: 'unsupported', rule: ref(), reason: `-m ${m.name}: ${res.unsupported}` };
+      else if ('random' in res) {
+        ok = choose(sim, res.random, `${ref().text} (${res.why})`);
+        notes.push(`${res.why}: ${ok ? 'matched' : 'did not match'} on this branch (p=${ok ? res.random : 1 - res.random})`);
+      } else {
+        ok = res.assumed;
+        notes.push(res.why);
+      }
+      if (!ok) {
+        matched = false;
+        break;
+      }
+    }
+    if (!matched) {
+      i++;
+      continue;
+    }
+    bump(sim, skb, key);
+    const t = r.target;
+    if (!t) {
+      emit(sim, { type: 'rule', host: skb.host, rule: ref(), target: '(no target: counts only)', description: describeRule(r), notes });
+      i++;
+      continue;
+    }
+    if (t.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `target '-j ${t.name}' is not supported: ${t.unsupported.reason}` };
+    emit(sim, { type: 'rule', host: skb.host, rule: ref(), target: targetText(r), description: describeRule(r), notes });
+    if (t.kind === 'verdict') {
+      switch (t.name) {
+        case 'ACCEPT':
+          return { verdict: 'accept', rule: ref() };
+        case 'DROP':
+          return { verdict: 'drop', rule: ref() };
+        case 'RETURN': {
+          const back = stack.pop();
+          if (!back || chain === start) {
+            // RETURN in a built-in chain: its policy decides.
+            const pol = start.policy ?? 'ACCEPT';
+            bump(sim, skb, `${table}/${start.name}/policy`);
+            emit(sim, { type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc });
+            return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
+          }
+          emit(sim, { type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name });
+          chain = back.chain;
+          i = back.next;
+          continue;
+        }
+        default:
+          return { verdict: 'unsupported', rule: ref(), reason: `-j ${t.name} hands the packet to user space (NFQUEUE/QUEUE): its fate depends on a program nfsim cannot see` };
+      }
+    }
+    if (t.kind === 'chain') {
+      const next = chains.get(t.name);
+      if (!next) return { verdict: 'unsupported', rule: ref(), reason: `chain '${t.name}' does not exist in table ${table}` };
+      if (!t.goto) stack.push({ chain, next: i + 1 });
+      chain = next;
+      i = 0;
+      continue;
+    }
+    const ext = findTarget(t.name);
+    if (!ext) return { verdict: 'unsupported', rule: ref(), reason: `target '-j ${t.name}' has no semantics in nfsim` };
+    const res = ext.apply(t.args, matchContext(sim, skb, hook, table, key, inIface, outIface));
+    if (res.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `-j ${t.name}: ${res.unsupported}` };
+    let nat: TableResult['nat'];
+    let reject: RejectWith | undefined;
+    for (const e of res.effects) {
+      const out = applyEffect(sim, skb, e, ref());
+      if (out?.nat) nat = { req: out.nat, rule: ref() };
+      if (out?.reject) reject = out.reject;
+    }
+    if (reject) return { verdict: 'drop', rule: ref(), reject };
+    switch (res.verdict) {
+      case 'continue':
+        i++;
+        continue;
+      case 'accept':
+        return { verdict: 'accept', rule: ref(), nat };
+      case 'drop':
+        return { verdict: 'drop', rule: ref() };
+      case 'queue':
+        return { verdict: 'unsupported', rule: ref(), reason: `-j ${t.name} hands the packet to user space: its fate depends on a program nfsim cannot see` };
+    }
+  }
+}
+
+function applyEffect(sim: Sim, skb: Skb, e: TargetEffect, rule: RuleRef): { nat?: NatRequest; reject?: RejectWith } | undefined {
+  switch (e.kind) {
+    case 'mark': {
+      const before = skb.pkt.mark;
+      skb.pkt.mark = applyMark(before, e.op, e.value, e.mask);
+      if (before !== skb.pkt.mark) emit(sim, { type: 'mark', host: skb.host, before, after: skb.pkt.mark, what: 'mark' });
+      return;
+    }
+    case 'connmark': {
+      const ct = skb.ct?.entry;
+      if (!ct) return;
+      if (e.op === 'set') {
+        const before = ct.mark;
+        ct.mark = ((ct.mark & ~e.mask) ^ e.value) >>> 0;
+        emit(sim, { type: 'mark', host: skb.host, before, after: ct.mark, what: 'ctmark' });
+      } else if (e.op === 'save') {
+        const ctmask = e.ctmask ?? 0xffffffff;
+        const nfmask = e.nfmask ?? 0xffffffff;
+        const before = ct.mark;
+        ct.mark = ((ct.mark & ~ctmask) ^ (skb.pkt.mark & nfmask)) >>> 0;
+        emit(sim, { type: 'mark', host: skb.host, before, after: ct.mark, what: 'ctmark' });
+      } else {
+        const ctmask = e.ctmask ?? 0xffffffff;
+        const nfmask = e.nfmask ?? 0xffffffff;
+        const before = skb.pkt.mark;
+        skb.pkt.mark = ((skb.pkt.mark & ~nfmask) ^ (ct.mark & ctmask)) >>> 0;
+        emit(sim, { type: 'mark', host: skb.host, before, after: skb.pkt.mark, what: 'mark' });
+      }
+      return;
+    }
+    case 'nat':
+      return { nat: e.nat };
+    case 'reject':
+      return { reject: e.with };
+    case 'notrack':
+      skb.untracked = true;
+      return;
+    case 'ct':
+      if (e.notrack) skb.untracked = true;
+      if (e.zone !== undefined) skb.zone = e.zone;
+      if (e.helper) emit(sim, { type: 'note', host: skb.host, text: `CT helper '${e.helper}' assigned: nfsim does not model helper expectations (RELATED data connections)` });
+      return;
+    case 'log':
+      emit(sim, { type: 'note', host: skb.host, text: `logged: ${e.text}` });
+      return;
+    case 'trace':
+      emit(sim, { type: 'note', host: skb.host, text: 'TRACE: the kernel would log every rule this packet meets from here on' });
+      return;
+    case 'tos':
+      skb.pkt.tos = ((skb.pkt.tos & ~e.mask) ^ e.value) & 0xff;
+      return;
+    case 'ttl':
+      skb.pkt.ttl = e.op === 'set' ? e.value : e.op === 'inc' ? Math.min(255, skb.pkt.ttl + e.value) : Math.max(0, skb.pkt.ttl - e.value);
+      return;
+    case 'noop':
+      return;
+  }
+  void rule;
+}
+
+export function applyMark(cur: number, op: 'set' | 'xset' | 'and' | 'or' | 'xor', value: number, mask: number): number {
+  switch (op) {
+    case 'set':
+    case 'xset':
+      return ((cur & ~mask) ^ value) >>> 0;
+    case 'and':
+      return (cur & value) >>> 0;
+    case 'or':
+      return (cur | value) >>> 0;
+    case 'xor':
+      return (cur ^ value) >>> 0;
+  }
+}
+
+function targetText(r: Rule): string {
+  const t = r.target!;
+  if (t.kind === 'chain') return `${t.goto ? 'goto' : 'jump to'} ${t.name}`;
+  return t.name;
+}
+
+export function describeRule(r: Rule): string {
+  const parts: string[] = [];
+  if (r.protocol) parts.push(`${r.protocol.invert ? 'not ' : ''}${r.protocol.value}`);
+  if (r.src) parts.push(`from ${r.src.invert ? 'not ' : ''}${r.src.value.addr}/${r.src.value.len}`);
+  if (r.dst) parts.push(`to ${r.dst.invert ? 'not ' : ''}${r.dst.value.addr}/${r.dst.value.len}`);
+  if (r.inIface) parts.push(`in ${r.inIface.invert ? 'not ' : ''}${r.inIface.value}`);
+  if (r.outIface) parts.push(`out ${r.outIface.invert ? 'not ' : ''}${r.outIface.value}`);
+  for (const m of r.matches) {
+    if (m.unsupported) {
+      parts.push(`-m ${m.name} (unsupported)`);
+      continue;
+    }
+    const ext = findMatch(m.name);
+    if (ext) parts.push(ext.describe(m.args));
+  }
+  const t = r.target;
+  if (t && t.kind === 'extension' && !t.unsupported) {
+    const ext = findTarget(t.name);
+    if (ext) parts.push(`→ ${ext.describe(t.args)}`);
+  }
+  return parts.join(', ') || 'every packet';
+}
+
+export function ipText(n: number): string {
+  return formatIpv4(n);
+}

@@ -1,0 +1,71 @@
+/**
+ * Leaving a host: loopback, a bridge's ports, or a link (veth pair / cable) to another host of the world.
+ * Crossing into another namespace scrubs the packet: route, conntrack reference and mark are cleared
+ * (veth_xmit() → __dev_forward_skb() → skb_scrub_packet()).
+ */
+import { formatIpv4 } from '../model/addr.js';
+import { packetSummary } from './format.js';
+import { receive } from './receive.js';
+import { emit, hostByName, idx, newSkb, type Sim, type Skb } from './sim.js';
+import type { Verdict } from './types.js';
+import { unsupported } from './verdicts.js';
+
+/** The other end of HOST:IF, when the world models it. */
+export function linkPeer(sim: Sim, host: string, iface: string): { host: string; iface: string; kind: string } | undefined {
+  for (const l of sim.world.links) {
+    if (l.a.host === host && l.a.iface === iface) return { ...l.b, kind: l.kind };
+    if (l.b.host === host && l.b.iface === iface) return { ...l.a, kind: l.kind };
+  }
+  return undefined;
+}
+
+/** Bridge ports of `bridge` on `host` (interfaces whose master is the bridge). */
+export function bridgePorts(sim: Sim, host: string, bridge: string): string[] {
+  return idx(sim, host).host.interfaces.filter((i) => i.master === bridge).map((i) => i.name);
+}
+
+/** Which port of the bridge leads to the owner of `addr` (the L2 next hop), if the world says. */
+export function portToward(sim: Sim, host: string, bridge: string, addr: number): string | undefined {
+  for (const port of bridgePorts(sim, host, bridge)) {
+    const peer = linkPeer(sim, host, port);
+    if (!peer) continue;
+    const ph = hostByName(sim, peer.host);
+    if (!ph) continue;
+    if (idx(sim, peer.host).localAddrs.has(addr)) return port;
+  }
+  return undefined;
+}
+
+export function transmit(sim: Sim, skb: Skb): Verdict {
+  const out = skb.outIface!;
+  if (out === 'lo') {
+    emit(sim, { type: 'link', from: `${skb.host}:lo`, to: `${skb.host}:lo`, kind: 'loopback' });
+    const back: Skb = { ...skb, pkt: { ...skb.pkt }, inIface: 'lo', outIface: undefined, local: false, routedLocal: undefined };
+    return receive(sim, back);
+  }
+  let port = out;
+  const isBridge = bridgePorts(sim, skb.host, out).length > 0 && !skb.physOut;
+  if (skb.physOut) port = skb.physOut;
+  else if (isBridge) {
+    const nh = skb.nexthop ?? skb.pkt.dst;
+    const p = portToward(sim, skb.host, out, nh);
+    if (!p) {
+      const ports = bridgePorts(sim, skb.host, out);
+      if (ports.length === 1) port = ports[0];
+      else {
+        return { fate: 'forwarded', host: skb.host, iface: out, packet: packetSummary(skb.pkt), detail: `sent out bridge ${out} toward ${formatIpv4(nh)}, which no modelled host on its ports owns`, answers: sim.answers };
+      }
+    } else port = p;
+    emit(sim, { type: 'note', host: skb.host, text: `bridge ${out} delivers the frame on port ${port} (toward ${formatIpv4(nh)})` });
+  }
+  const peer = linkPeer(sim, skb.host, port);
+  if (!peer) {
+    return { fate: 'forwarded', host: skb.host, iface: port, packet: packetSummary(skb.pkt), detail: `left ${skb.host} on ${port}${skb.nexthop !== undefined ? ` toward ${formatIpv4(skb.nexthop)}` : ''}: beyond the modelled world`, answers: sim.answers };
+  }
+  if (!hostByName(sim, peer.host)) return unsupported(sim, skb, `link to unknown host ${peer.host}`);
+  emit(sim, { type: 'link', from: `${skb.host}:${port}`, to: `${peer.host}:${peer.iface}`, kind: peer.kind });
+  const next = newSkb(peer.host, { ...skb.pkt, mark: 0 }, false, skb.depth);
+  next.inIface = peer.iface;
+  next.nexthop = skb.nexthop;
+  return receive(sim, next);
+}

@@ -1,0 +1,163 @@
+/**
+ * The input routing decision, net/ipv4/route.c: ip_route_input_slow() with its martian checks, the
+ * forwarding gate of the ingress interface, source validation (fib_frontend.c: fib_validate_source(),
+ * rp_filter / accept_local) and ip_error() for packets without a usable route.
+ */
+import { formatIpv4 } from '../model/addr.js';
+import { describeRoute, describeRule, fibLookup, type FibError, type FibHit } from './fib.js';
+import { forward } from './forward.js';
+import { localIn } from './localIn.js';
+import { pickNexthop } from './localOut.js';
+import { emit, idx, type Sim, type Skb } from './sim.js';
+import { confCombined, type SysctlValue } from './sysctl.js';
+import type { Verdict } from './types.js';
+import { dropped, unsupported } from './verdicts.js';
+import { sendIcmpError } from './icmp.js';
+
+const isMulticast = (a: number) => a >>> 28 === 0xe;
+const isLbcast = (a: number) => a === 0xffffffff;
+const isZeronet = (a: number) => a >>> 24 === 0;
+const isLoopback = (a: number) => a >>> 24 === 127;
+
+function sysctlEvent(sim: Sim, host: string, parts: SysctlValue[], effect: string): void {
+  for (const p of parts) emit(sim, { type: 'sysctl', host, key: p.key, value: String(p.value), source: p.source, loc: p.loc, effect });
+}
+
+export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
+  const h = idx(sim, skb.host);
+  const p = skb.pkt;
+  const dev = skb.inIface ?? '';
+  if (dev === 'lo' || skb.local) {
+    // Looped back: the output route already said "local".
+    skb.routedLocal = true;
+    return localIn(sim, skb);
+  }
+  const martianSrc = (reason: string, why: string) => dropped(sim, skb, reason, 'ip_rcv_finish_core', `martian source ${formatIpv4(p.src)} on ${dev}: ${why}`);
+  if (isMulticast(p.src) || isLbcast(p.src)) return martianSrc('IP_INVALID_SOURCE', 'a multicast or broadcast source');
+  if (isLbcast(p.dst) || (p.src === 0 && p.dst === 0)) {
+    skb.routedLocal = true;
+    emit(sim, { type: 'route', host: skb.host, direction: 'input', result: 'limited broadcast: local input' });
+    return localIn(sim, skb);
+  }
+  if (isZeronet(p.src)) return martianSrc('IP_INVALID_SOURCE', 'source in 0.0.0.0/8');
+  if (isZeronet(p.dst)) return dropped(sim, skb, 'IP_INVALID_DEST', 'ip_rcv_finish_core', 'destination in 0.0.0.0/8');
+  if (isLoopback(p.dst) || isLoopback(p.src)) {
+    const rl = confCombined(h.host, dev, 'route_localnet', 'or');
+    sysctlEvent(sim, skb.host, rl.parts, rl.value ? '127.0.0.0/8 is routable on this interface' : '127.0.0.0/8 addresses are martian on a non-loopback interface');
+    if (!rl.value) return dropped(sim, skb, 'IP_LOCALNET', 'ip_rcv_finish_core', `${isLoopback(p.dst) ? 'destination' : 'source'} in 127.0.0.0/8 arrived on ${dev} and route_localnet is off`);
+  }
+  if (!h.routesKnown) return unsupported(sim, skb, `no ip-route dump for ${skb.host}: its routes are not known`);
+  if (h.localTableDerived) emit(sim, { type: 'note', host: skb.host, text: 'the dump has no `table local` routes: they were derived from the interface addresses (as fib_add_ifaddr() creates them)' });
+  const fwd = confCombined(h.host, dev, 'forwarding', 'dev');
+  const res = fibLookup(h, { dst: p.dst, src: p.src, iif: dev, mark: p.mark, tos: p.tos, proto: p.proto, sport: p.sport, dport: p.dport });
+  if (!res.ok) {
+    emit(sim, { type: 'route', host: skb.host, direction: 'input', result: `no usable route to ${formatIpv4(p.dst)} (${res.error})`, route: res.route ? describeRoute(res.route) : undefined, routeLoc: res.route?.loc, rule: res.rule ? describeRule(res.rule) : undefined, table: res.table });
+    if (!fwd.value) {
+      sysctlEvent(sim, skb.host, fwd.parts, `forwarding is off on ${dev}: a packet that is not for this host is refused`);
+      return ipError(sim, skb, 'EHOSTUNREACH', false);
+    }
+    return ipError(sim, skb, res.error, true);
+  }
+  emit(sim, { type: 'route', host: skb.host, direction: 'input', result: routeResultText(res, dev), route: describeRoute(res.route), routeLoc: res.route.loc, rule: describeRule(res.rule), table: res.table });
+  if (res.type === 'broadcast') {
+    skb.routedLocal = true;
+    if (p.src !== 0) {
+      const bad = validateSource(sim, skb, 0);
+      if (bad) return bad;
+    }
+    return localIn(sim, skb);
+  }
+  if (res.type === 'local') {
+    const bad = validateSource(sim, skb, 0);
+    if (bad) return bad;
+    skb.routedLocal = true;
+    return localIn(sim, skb);
+  }
+  sysctlEvent(sim, skb.host, fwd.parts, fwd.value ? `forwarding is on for packets arriving on ${dev}` : `forwarding is off on ${dev} (the ingress interface decides): a packet that is not for this host is refused`);
+  if (!fwd.value) return ipError(sim, skb, 'EHOSTUNREACH', false);
+  if (res.type !== 'unicast') return dropped(sim, skb, 'IP_INVALID_DEST', 'ip_rcv_finish_core', `route type ${res.type} cannot be forwarded`);
+  const nh = pickNexthop(sim, res);
+  const out = nh.dev ?? '';
+  const bad = validateSource(sim, skb, out);
+  if (bad) return bad;
+  skb.outIface = out;
+  skb.nexthop = nh.via ? ipNum(nh.via) : p.dst;
+  return forward(sim, skb, res);
+}
+
+function ipNum(t: string): number {
+  return t.split('.').reduce((a, b) => a * 256 + Number(b), 0) >>> 0;
+}
+
+function routeResultText(res: FibHit, dev: string): string {
+  if (res.type === 'local') return `local delivery (the destination is an address of this host)`;
+  if (res.type === 'broadcast') return 'broadcast: local input';
+  const nh = res.nexthops[0];
+  return `forward: in ${dev}, out ${nh?.dev ?? '?'}${nh?.via ? ` via ${nh.via}` : ' (directly connected)'}`;
+}
+
+/** fib_validate_source(): rp_filter and local-source checks. `oif` is the egress device when forwarding (0 = local). */
+function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefined {
+  const h = idx(sim, skb.host);
+  const p = skb.pkt;
+  const dev = skb.inIface ?? '';
+  const rpf = confCombined(h.host, dev, 'rp_filter', 'max');
+  const acceptLocal = confCombined(h.host, dev, 'accept_local', 'or');
+  const txRedirects = confCombined(h.host, dev, 'send_redirects', 'or');
+  const fast = !rpf.value && (dev !== oif || !txRedirects.value);
+  if (fast) {
+    if (acceptLocal.value) return undefined;
+    if (!h.customRules) {
+      if (h.localAddrs.has(p.src)) {
+        sysctlEvent(sim, skb.host, acceptLocal.parts, 'a packet from one of our own addresses is refused');
+        return dropped(sim, skb, 'IP_LOCAL_SOURCE', 'ip_rcv_finish_core', `martian source: ${formatIpv4(p.src)} is an address of this host`);
+      }
+      return undefined;
+    }
+  }
+  // __fib_validate_source(): reverse lookup of the source (flowi4_iif = oif or lo, mark only with src_valid_mark).
+  const svm = confCombined(h.host, dev, 'src_valid_mark', 'or');
+  const rev = fibLookup(h, { dst: p.src, src: p.dst, iif: oif || 'lo', mark: svm.value ? p.mark : 0, tos: p.tos });
+  const noAddr = (h.addrsByIface.get(dev) ?? []).length === 0;
+  const fail = (why: string): Verdict => {
+    sysctlEvent(sim, skb.host, rpf.parts, rpf.value === 1 ? 'strict reverse-path filtering' : 'loose reverse-path filtering');
+    return dropped(sim, skb, 'IP_RPFILTER', 'ip_rcv_finish_core', `reverse-path filter: ${why}`, { counter: 'TcpExtIPReversePathFilter' });
+  };
+  if (!rev.ok) {
+    if (rpf.value) return fail(`no route back to ${formatIpv4(p.src)}`);
+    return undefined;
+  }
+  if (rev.type !== 'unicast' && !(rev.type === 'local' && acceptLocal.value)) {
+    sysctlEvent(sim, skb.host, acceptLocal.parts, 'a packet from one of our own addresses is refused');
+    return dropped(sim, skb, 'IP_LOCAL_SOURCE', 'ip_rcv_finish_core', `martian source: the route back to ${formatIpv4(p.src)} is of type ${rev.type}`);
+  }
+  const devMatch = rev.nexthops.some((n) => n.dev === dev) || (rev.type === 'local' && dev === 'lo');
+  if (devMatch) {
+    if (rpf.value) sysctlEvent(sim, skb.host, rpf.parts, `reverse-path check passed: the route back to ${formatIpv4(p.src)} uses ${dev}`);
+    return undefined;
+  }
+  if (noAddr) return rpf.value ? fail(`${dev} has no address`) : undefined;
+  if (rpf.value === 1) return fail(`the route back to ${formatIpv4(p.src)} (${describeRoute(rev.route)}) does not use ${dev}`);
+  if (rpf.value) sysctlEvent(sim, skb.host, rpf.parts, `loose reverse-path check passed: ${formatIpv4(p.src)} is routable`);
+  return undefined;
+}
+
+/** ip_error(): the input route is an error route. `fwdOn` = forwarding enabled on the ingress device. */
+function ipError(sim: Sim, skb: Skb, err: FibError, fwdOn: boolean): Verdict {
+  if (!fwdOn) {
+    return dropped(sim, skb, 'IP_INADDRERRORS', 'ip_error', `${formatIpv4(skb.pkt.dst)} is not an address of ${skb.host} and forwarding is off on ${skb.inIface}: dropped silently (no ICMP)`, { counter: 'IpInAddrErrors' });
+  }
+  switch (err) {
+    case 'ENETUNREACH':
+      sendIcmpError(sim, skb, 3, 0, 'no route: ICMP net unreachable from ip_error()', false);
+      return dropped(sim, skb, 'IP_INNOROUTES', 'ip_error', `no route to ${formatIpv4(skb.pkt.dst)}`, { counter: 'IpExtInNoRoutes' });
+    case 'EHOSTUNREACH':
+      sendIcmpError(sim, skb, 3, 1, 'unreachable route: ICMP host unreachable from ip_error()', false);
+      return dropped(sim, skb, 'NOT_SPECIFIED', 'ip_error', `the route to ${formatIpv4(skb.pkt.dst)} is of type unreachable`);
+    case 'EACCES':
+      sendIcmpError(sim, skb, 3, 13, 'prohibit route: ICMP administratively prohibited from ip_error()', false);
+      return dropped(sim, skb, 'NOT_SPECIFIED', 'ip_error', `the route to ${formatIpv4(skb.pkt.dst)} is of type prohibit`);
+    case 'EINVAL':
+      return dropped(sim, skb, 'NOT_SPECIFIED', 'ip_error', `the route to ${formatIpv4(skb.pkt.dst)} is a blackhole: dropped silently`);
+  }
+}
