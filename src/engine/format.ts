@@ -66,7 +66,7 @@ export function tupleText(t: CtTupleN): string {
 
 /** As `conntrack -L` prints an entry. */
 export function entryText(e: CtEntry): string {
-  const st = e.protoState && e.proto === 6 ? ` ${e.protoState}` : '';
+  const st = e.protoState && e.orig.proto === 6 ? ` ${e.protoState}` : '';
   const unrep = e.status.includes('SEEN_REPLY') ? '' : ' [UNREPLIED]';
   const assured = e.status.includes('ASSURED') ? ' [ASSURED]' : '';
   const zone = e.zone ? ` zone=${e.zone}` : '';

@@ -25,15 +25,10 @@ export function jhash2(k: number[], initval: number): number {
     len -= 3;
     i += 3;
   }
-  switch (len) {
-    case 3:
-      c = (c + k[i + 2]) >>> 0;
-    // falls through
-    case 2:
-      b = (b + k[i + 1]) >>> 0;
-    // falls through
-    case 1:
-      a = (a + k[i]) >>> 0;
+  if (len >= 1) {
+    if (len === 3) c = (c + k[i + 2]) >>> 0;
+    if (len >= 2) b = (b + k[i + 1]) >>> 0;
+    a = (a + k[i]) >>> 0;
       // __jhash_final
       c = (c ^ b) >>> 0; c = (c - rol(b, 14)) >>> 0;
       a = (a ^ c) >>> 0; a = (a - rol(c, 11)) >>> 0;
@@ -42,7 +37,6 @@ export function jhash2(k: number[], initval: number): number {
       a = (a ^ c) >>> 0; a = (a - rol(c, 4)) >>> 0;
       b = (b ^ a) >>> 0; b = (b - rol(a, 14)) >>> 0;
       c = (c ^ b) >>> 0; c = (c - rol(b, 24)) >>> 0;
-      break;
   }
   return c >>> 0;
 }

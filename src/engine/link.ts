@@ -8,7 +8,17 @@ import { packetSummary } from './format.js';
 import { receive } from './receive.js';
 import { emit, hostByName, idx, newSkb, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
-import { unsupported } from './verdicts.js';
+import { dropped, unsupported } from './verdicts.js';
+import { sendIcmpError } from './icmp.js';
+
+/** Does a host on the far end answer ARP for `addr`? (arp_ignore=0: any local address, on any interface.) */
+function l2Reachable(sim: Sim, host: string, iface: string, addr: number): boolean {
+  const h = idx(sim, host);
+  if (h.localAddrs.has(addr)) return true;
+  const dev = h.ifaces.get(iface);
+  if (dev?.master) return portToward(sim, host, dev.master, addr) !== undefined || bridgePorts(sim, host, dev.master).some((p) => p !== iface && !linkPeer(sim, host, p));
+  return false;
+}
 
 /** The other end of HOST:IF, when the world models it. */
 export function linkPeer(sim: Sim, host: string, iface: string): { host: string; iface: string; kind: string } | undefined {
@@ -63,6 +73,13 @@ export function transmit(sim: Sim, skb: Skb): Verdict {
     return { fate: 'forwarded', host: skb.host, iface: port, packet: packetSummary(skb.pkt), detail: `left ${skb.host} on ${port}${skb.nexthop !== undefined ? ` toward ${formatIpv4(skb.nexthop)}` : ''}: beyond the modelled world`, answers: sim.answers };
   }
   if (!hostByName(sim, peer.host)) return unsupported(sim, skb, `link to unknown host ${peer.host}`);
+  const nh = skb.nexthop ?? skb.pkt.dst;
+  if (!l2Reachable(sim, peer.host, peer.iface, nh)) {
+    // Nobody on the link answers ARP for the next hop: neigh_invalidate() drops the queued packets.
+    emit(sim, { type: 'note', host: skb.host, text: `no host on the link ${skb.host}:${port} — ${peer.host}:${peer.iface} owns ${formatIpv4(nh)}: ARP gets no answer` });
+    if (!skb.local) sendIcmpError(sim, skb, 3, 1, 'neighbour resolution failed: ICMP host unreachable', false);
+    return dropped(sim, skb, 'NEIGH_FAILED', 'neigh_invalidate', `ARP for the next hop ${formatIpv4(nh)} on ${port} gets no answer (about 3 s of probes), so the packet is dropped${skb.local ? '; the sending socket sees EHOSTUNREACH' : ''}`);
+  }
   emit(sim, { type: 'link', from: `${skb.host}:${port}`, to: `${peer.host}:${peer.iface}`, kind: peer.kind });
   const next = newSkb(peer.host, { ...skb.pkt, mark: 0 }, false, skb.depth);
   next.inIface = peer.iface;

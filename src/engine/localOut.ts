@@ -4,6 +4,7 @@
  * re-routing when mangle or nat changed the packet (ip_route_me_harder()), then POSTROUTING.
  */
 import { formatIpv4 } from '../model/addr.js';
+import { packetSummary } from './format.js';
 import { conntrackIn } from './conntrack.js';
 import { describeRoute, describeRule, fibLookup, type FibHit, type FlowKey, routeSource } from './fib.js';
 import { natHook } from './nat.js';
@@ -90,6 +91,7 @@ export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
     return { fate: 'send-error', host: skb.host, errno: r.error, counter: ERRNO_COUNTER[r.error], detail: `${r.detail}: the system call fails with ${r.error}; no packet is sent`, answers: sim.answers };
   }
   skb.pkt.src = r.src;
+  skb.sentAs = packetSummary(skb.pkt);
   skb.outIface = r.dev;
   skb.nexthop = r.nexthop;
   if (r.hit.type === 'local') skb.routedLocal = true;

@@ -42,6 +42,8 @@ export interface Skb {
   depth: number;
   /** Input routing decided local delivery (for the source of ICMP errors). */
   routedLocal?: boolean;
+  /** The packet as the local stack built it (after source selection, before any NAT). */
+  sentAs?: string;
 }
 
 export interface Choice {
