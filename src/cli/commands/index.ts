@@ -1,5 +1,6 @@
 /** The sub-command table. Add a command by adding a file and one line here. */
 import { runCommand } from './run.js';
+import { scenarioCommand } from './scenario.js';
 import { traceCommand } from './trace.js';
 
 export interface Command {
@@ -9,4 +10,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand];
