@@ -105,8 +105,10 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     return;
   }
   if (skb.ct) {
-    // Looped back through lo: the packet keeps the entry it got in OUTPUT.
-    emit(sim, { type: 'conntrack', host: skb.host, action: 'hit', state: skb.ct.info, entry: entryText(skb.ct.entry), detail: 'looped back: keeps the entry created on output' });
+    // Looped back through lo: the packet keeps the entry it got in OUTPUT; generated answers carry the
+    // entry of the packet they answer (nf_ct_attach()).
+    const why = skb.depth > 0 && skb.local ? 'an answer carries the entry of the packet it answers (nf_ct_attach())' : 'looped back: keeps the entry created on output';
+    emit(sim, { type: 'conntrack', host: skb.host, action: 'hit', state: skb.ct.info, entry: entryText(skb.ct.entry), detail: why });
     return;
   }
   const st = hostState(sim, skb.host);
