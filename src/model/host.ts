@@ -50,6 +50,8 @@ export interface Nexthop {
   dev?: string;
   weight?: number;
   flags: string[]; // onlink, linkdown, dead, pervasive
+  /** `realms X` on a nexthop line, as printed. */
+  realms?: string;
 }
 
 export interface Route {
@@ -69,6 +71,8 @@ export interface Route {
   metric?: number;
   mtu?: number;
   advmss?: number;
+  /** Metrics printed with `lock` (`mtu lock 1400` → ['mtu']). */
+  locks?: string[];
   expires?: string;
   pref?: string;
   /** Flags not covered above (onlink, linkdown, offload, ...). */
