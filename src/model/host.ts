@@ -103,6 +103,15 @@ export interface IpRule {
   gotoPriority?: number;
   suppressPrefixLength?: number;
   suppressIfgroup?: string;
+  /** `iif X [detached]` / `oif X [detached]`: the interface does not exist (the rule never matches). */
+  iifDetached?: boolean;
+  oifDetached?: boolean;
+  /** `goto N [unresolved]`: no rule with that priority exists. */
+  unresolved?: boolean;
+  /** `l3mdev` selector (`lookup [l3mdev-table]`). */
+  l3mdev?: boolean;
+  /** Other `key value` attributes kept but not interpreted (proto, realms, tun_id, ...). */
+  extra?: Record<string, string>;
   loc: SourceLoc;
 }
 

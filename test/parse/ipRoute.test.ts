@@ -4,7 +4,7 @@ import { parseIpRoute, parseRouteLine } from '../../src/parse/ipRoute.js';
 import { formatRoute } from '../../src/parse/ipRouteWrite.js';
 import { InputError } from '../../src/model/source.js';
 import type { Route } from '../../src/model/host.js';
-import { ROUTE_FILES, corpusAvailable, readCorpus } from './corpusFiles.js';
+import { ROUTE_FILES, corpusAvailable, readCorpus } from './ipCorpusFiles.js';
 
 const fam = (f: string) => (/ip6|-6|ip_-6/.test(f) ? 6 : 4);
 const strip = (r: Route): unknown => JSON.parse(JSON.stringify({ ...r, loc: undefined }));
