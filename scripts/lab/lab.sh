@@ -1,0 +1,279 @@
+# lab.sh - shared helpers to build nfsim scenario worlds as network namespaces and record what the
+# real kernel does with each query. Source it from scenarios/NN-name/build.sh (bash):
+#
+#   . "$(dirname "$0")/../../scripts/lab/lab.sh"
+#   lab_init nfs01                       # namespace prefix (unique per scenario); cleanup on EXIT
+#   lab_host docker-host; lab_host ctr   # namespace nfs01-docker-host, ... (lo up, ip_forward=0, rp_filter=0)
+#   lab_veth client eth0 02:00:00:00:01:02  docker-host eth0 02:00:00:00:01:0f   # veth pair, fixed MACs
+#   lab_bridge docker-host docker0 02:42:ac:11:00:01  # bridge device (up)
+#   lab_port docker-host docker0 veth0a1b2c3          # enslave IF to bridge
+#   lab_addr docker-host eth0 10.211.55.15/24
+#   lab_route docker-host default via 10.211.55.1     # args as for `ip route add`
+#   lab_sysctl docker-host net.ipv4.ip_forward=0 ...
+#   lab_iptables docker-host <<'EOF' ... EOF          # iptables-restore (nf_tables backend)
+#   lab_x HOST CMD...                                 # run any command in HOST's namespace
+#   lab_listen ctr tcp 172.17.0.2 80                  # python3 listener, logs every connection/datagram
+#   lab_phase world                                   # capture HOST folders into $LAB_SCEN/world (+topology)
+#   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT
+#   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ
+#   lab_finish                                        # kernel/world.json + queries (expect lines from the kernel)
+#   ...apply the fix...; lab_phase world-fixed; lab_query ...; lab_finish   (kernel/world-fixed.json, queries-fixed)
+#
+# Variables: LAB_PREFIX, LAB_SCEN (scenario dir, default: the directory of $0), LAB_TMP (scratch),
+# LAB_HOSTS (hosts in creation order), LAB_CAPTURE (path of scripts/capture.sh).
+# Namespaces are always named "$LAB_PREFIX-HOST"; the EXIT trap deletes exactly those (by name), stops the
+# processes started here (by pid), removes the private trace instance and unmounts the private tracefs.
+#
+# Recording method (what lab_query does, one query at a time, nothing else of ours is sending):
+#  1. tcpdump -i any -n -tt -l ip  in every namespace of the world (IPv4 only: ARP, IPv6/ND, MLD are
+#     deliberately not recorded). Lines give host, interface, direction (In/Out) and a summary -> "seen".
+#  2. A private tracefs mount ($LAB_TMP/tracefs) with a private instance instances/nfsim-$LAB_PREFIX-$$
+#     (never the global buffer), trace_clock=mono, events skb:kfree_skb with the filter
+#     `protocol == 2048` (IPv4 only; locally generated packets dropped before __ip_local_out carry
+#     protocol 0 and are therefore not seen - none of our queries hit that case) and
+#     net:netif_receive_skb (to learn the device that received the dropped skb). Tracing is on only during
+#     the query window (send + 1.2 s for answers).
+#  3. kfree_skb carries no netns. Each drop is mapped to a host this way: the last netif_receive_skb of
+#     the same skbaddr names the receiving device; the host is the namespace whose tcpdump saw an IPv4
+#     packet arrive on a device of that name closest before that moment. A drop with no receive event is
+#     a locally generated packet and is attributed to the sending host. A drop whose device saw no packet
+#     of ours is noise from other namespaces on the machine and is discarded. Every drop records `via`.
+#  4. Deliveries: lines the listeners (scripts/lab/lab.py listen) logged during the query; for ICMP echo
+#     the host that emitted the echo reply. Answers: IPv4 packets that came back to the sending host on
+#     the interface the probe left through (tcpdump), written like the `answer=` syntax.
+#  5. After all queries of a phase: iptables-save -c and conntrack -L of every host ("counters",
+#     "conntrack" in the JSON).
+# Probes: TCP = one connect() from a fixed SRC:SPORT with a 0.9 s timeout (one SYN, no retransmission),
+# closed with RST (SO_LINGER 0) after 0.3 s when it connected; UDP = one datagram; ICMP = one echo request
+# with the given id/seq from a raw socket (waits 1 s for the reply).
+
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]:-$0}")" && pwd)
+LAB_CAPTURE="$LAB_DIR/../capture.sh"
+LAB_PY="$LAB_DIR/lab.py"
+LAB_HOSTS=""
+LAB_PIDS=""
+LAB_LINKS=""
+LAB_BRIDGE_LINES=""
+LAB_PHASE=""
+LAB_QN=0
+LAB_TRACE=""
+LAB_TFS=""
+
+lab_log() { echo "[lab $LAB_PREFIX] $*" >&2; }
+lab_die() { echo "[lab $LAB_PREFIX] ERROR: $*" >&2; exit 1; }
+
+lab_ns() { echo "$LAB_PREFIX-$1"; }
+lab_x() { local h=$1; shift; ip netns exec "$(lab_ns "$h")" "$@"; }
+
+lab_init() {
+  LAB_PREFIX=$1
+  [ -n "$LAB_PREFIX" ] || lab_die "lab_init PREFIX"
+  LAB_SCEN=${LAB_SCEN:-$(cd "$(dirname "$0")" && pwd)}
+  LAB_TMP=$(mktemp -d "/tmp/nfsim-lab-$LAB_PREFIX.XXXXXX")
+  trap lab_cleanup EXIT
+  trap 'exit 1' INT TERM
+  # leftovers of an earlier run of this same scenario (our prefix only)
+  local n
+  for n in $(ip netns list | awk '{print $1}' | grep "^$LAB_PREFIX-" || true); do
+    ip netns del "$n" 2>/dev/null || true
+  done
+  lab_trace_setup
+}
+
+lab_cleanup() {
+  local p h
+  set +e
+  trap - EXIT INT TERM
+  for p in $LAB_PIDS; do kill -TERM "$p" 2>/dev/null; done
+  sleep 0.2
+  for p in $LAB_PIDS; do kill -KILL "$p" 2>/dev/null; done
+  for h in $LAB_HOSTS; do ip netns del "$(lab_ns "$h")" 2>/dev/null; done
+  if [ -n "$LAB_TRACE" ] && [ -d "$LAB_TRACE" ]; then
+    echo 0 > "$LAB_TRACE/tracing_on" 2>/dev/null
+    echo 0 > "$LAB_TRACE/events/skb/kfree_skb/enable" 2>/dev/null
+    echo 0 > "$LAB_TRACE/events/net/netif_receive_skb/enable" 2>/dev/null
+    rmdir "$LAB_TRACE" 2>/dev/null
+  fi
+  [ -n "$LAB_TFS" ] && umount "$LAB_TFS" 2>/dev/null
+  [ -n "$LAB_TMP" ] && [ -z "${LAB_KEEP_TMP:-}" ] && rm -rf "$LAB_TMP"
+  return 0
+}
+
+lab_trace_setup() {
+  LAB_TFS="$LAB_TMP/tracefs"
+  mkdir -p "$LAB_TFS"
+  mount -t tracefs nodev "$LAB_TFS" || lab_die "cannot mount tracefs"
+  LAB_TRACE="$LAB_TFS/instances/nfsim-$LAB_PREFIX-$$"
+  mkdir "$LAB_TRACE" || lab_die "cannot create trace instance"
+  echo 0 > "$LAB_TRACE/tracing_on"
+  echo mono > "$LAB_TRACE/trace_clock"
+  echo 2048 > "$LAB_TRACE/buffer_size_kb"
+  echo 'protocol == 2048' > "$LAB_TRACE/events/skb/kfree_skb/filter"
+  echo 1 > "$LAB_TRACE/events/skb/kfree_skb/enable"
+  echo 1 > "$LAB_TRACE/events/net/netif_receive_skb/enable"
+}
+
+lab_host() {
+  local h=$1 ns
+  ns=$(lab_ns "$h")
+  ip netns add "$ns" || lab_die "netns add $ns"
+  LAB_HOSTS="$LAB_HOSTS $h"
+  ip -n "$ns" link set lo up
+  lab_x "$h" sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 >/dev/null
+}
+
+# lab_veth HOSTA IFA MACA HOSTB IFB MACB
+lab_veth() {
+  ip -n "$(lab_ns "$1")" link add "$2" address "$3" type veth peer name "$5" netns "$(lab_ns "$4")" address "$6" \
+    || lab_die "veth $1:$2 $4:$5"
+  ip -n "$(lab_ns "$1")" link set "$2" up
+  ip -n "$(lab_ns "$4")" link set "$5" up
+  LAB_LINKS="${LAB_LINKS}link $1:$2 $4:$5
+"
+}
+
+# lab_bridge HOST BR MAC
+lab_bridge() {
+  ip -n "$(lab_ns "$1")" link add "$2" address "$3" type bridge || lab_die "bridge $1:$2"
+  ip -n "$(lab_ns "$1")" link set "$2" up
+}
+
+# lab_port HOST BR IF
+lab_port() { ip -n "$(lab_ns "$1")" link set "$3" master "$2" || lab_die "port $1:$2 $3"; }
+
+lab_addr() { ip -n "$(lab_ns "$1")" addr add "$3" dev "$2" || lab_die "addr $*"; }
+lab_route() { local h=$1; shift; ip -n "$(lab_ns "$h")" route add "$@" || lab_die "route $h $*"; }
+lab_sysctl() { local h=$1; shift; lab_x "$h" sysctl -qw "$@" >/dev/null || lab_die "sysctl $h $*"; }
+lab_iptables() { lab_x "$1" iptables-restore || lab_die "iptables-restore on $1"; }
+
+# lab_listen HOST tcp|udp ADDR PORT
+lab_listen() {
+  local h=$1 proto=$2 addr=$3 port=$4 log i
+  mkdir -p "$LAB_TMP/listen"
+  log="$LAB_TMP/listen/$h@$proto-$addr-$port.log"
+  : > "$log"
+  # started directly (not through a shell function) so that $! is the listener itself
+  ip netns exec "$(lab_ns "$h")" python3 "$LAB_PY" listen "$proto" "$addr" "$port" "$log" &
+  LAB_PIDS="$LAB_PIDS $!"
+  for i in $(seq 50); do
+    if lab_x "$h" ss -Hlntu "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
+    sleep 0.1
+  done
+  lab_die "listener $h $proto $addr:$port did not start"
+}
+
+# wait until no IPv6 address is tentative (stable captures)
+lab_settle() {
+  local i h t
+  for i in $(seq 40); do
+    t=0
+    for h in $LAB_HOSTS; do
+      ip -n "$(lab_ns "$h")" -6 addr show | grep -q tentative && t=1
+    done
+    [ $t = 0 ] && return 0
+    sleep 0.1
+  done
+}
+
+# lab_reset: forget the previous phase's dynamic state (conntrack entries, rule counters)
+lab_reset() {
+  local h t
+  for h in $LAB_HOSTS; do
+    lab_x "$h" conntrack -F >/dev/null 2>&1
+    for t in raw mangle nat filter; do lab_x "$h" iptables -t $t -Z 2>/dev/null; done
+  done
+}
+
+# lab_phase NAME: start a phase (world / world-fixed): capture every host into $LAB_SCEN/NAME
+lab_phase() {
+  LAB_PHASE=$1
+  LAB_QN=0
+  mkdir -p "$LAB_TMP/$LAB_PHASE"
+  lab_settle
+  local out="$LAB_SCEN/$LAB_PHASE" h
+  rm -rf "$out"
+  mkdir -p "$out"
+  for h in $LAB_HOSTS; do
+    sh "$LAB_CAPTURE" --netns "$(lab_ns "$h")" --name "$h" --dir "$out" || lab_die "capture $h"
+  done
+  {
+    echo "# links between hosts (veth pairs), written by scripts/lab/lab.sh"
+    printf '%s' "$LAB_LINKS"
+  } > "$out/topology"
+  lab_log "captured $out"
+}
+
+# lab_query [-c COMMENT] [-e EXPECT] PACKET SENDER PROTO ARGS...
+lab_query() {
+  local comment="" expect=""
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      -c) comment=$2; shift 2 ;;
+      -e) expect=$2; shift 2 ;;
+      *) break ;;
+    esac
+  done
+  local packet=$1 sender=$2 proto=$3; shift 3
+  LAB_QN=$((LAB_QN + 1))
+  local q="$LAB_TMP/$LAB_PHASE/q$(printf %02d $LAB_QN)" h pids="" i f
+  mkdir -p "$q"
+  [ -n "$comment" ] && printf '%s\n' "$comment" > "$q/comment.txt"
+  [ -n "$expect" ] && printf '%s\n' "$expect" > "$q/expect.txt"
+  for h in $LAB_HOSTS; do
+    ip netns exec "$(lab_ns "$h")" tcpdump -i any -n -tt -l ip > "$q/tcpdump-$h.txt" 2> "$q/tcpdump-$h.err" &
+    pids="$pids $!"
+  done
+  LAB_PIDS="$LAB_PIDS $pids"
+  for h in $LAB_HOSTS; do
+    for i in $(seq 50); do grep -q listening "$q/tcpdump-$h.err" 2>/dev/null && break; sleep 0.1; done
+  done
+  # listener log offsets
+  for f in "$LAB_TMP"/listen/*.log; do [ -e "$f" ] && wc -c < "$f" > "$f.off"; done
+  local off
+  off=$(python3 "$LAB_PY" monooffset)
+  echo > "$LAB_TRACE/trace"
+  echo 1 > "$LAB_TRACE/tracing_on"
+  lab_x "$sender" python3 "$LAB_PY" send "$proto" "$@" > "$q/sender.json" 2> "$q/sender.err"
+  sleep 1.2
+  echo 0 > "$LAB_TRACE/tracing_on"
+  cat "$LAB_TRACE/trace" > "$q/trace.txt"
+  sleep 0.2
+  for i in $pids; do kill -TERM "$i" 2>/dev/null; done
+  for i in $pids; do wait "$i" 2>/dev/null || true; done
+  for f in "$LAB_TMP"/listen/*.log; do
+    [ -e "$f" ] || continue
+    tail -c +"$(( $(cat "$f.off") + 1 ))" "$f" > "$q/listen-$(basename "$f" .log)"
+  done
+  local result
+  result=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("result",""))' "$q/sender.json" 2>/dev/null)
+  python3 - "$q/meta.json" "$packet" "$sender" "$proto" "$off" "$result" "$@" <<'PY'
+import json, sys
+out, packet, sender, proto, off, result = sys.argv[1:7]
+json.dump({"packet": packet, "sender": sender, "proto": proto, "monooffset": off, "result": result,
+           "args": sys.argv[7:]}, open(out, "w"))
+PY
+  python3 "$LAB_PY" analyse "$q" > "$q/result.json" || lab_die "analyse $q"
+  lab_log "query $LAB_QN: $packet"
+  python3 - "$q/result.json" <<'PY' >&2
+import json, sys
+r = json.load(open(sys.argv[1]))
+print("    sender: %s" % r["sender"]["result"])
+for d in r["drops"]: print("    drop: %s %s at %s  [%s]" % (d["host"], d["reason"], d["location"], d.get("summary", d["via"])))
+for d in r["delivered"]: print("    delivered: %s %s" % (d["host"], d.get("socket", "")))
+for a in r["answers"]: print("    answer: %s" % a)
+PY
+}
+
+# lab_finish: after the phase's queries, record counters/conntrack and write kernel/PHASE.json + queries file
+lab_finish() {
+  local fin="$LAB_TMP/$LAB_PHASE/final" h qfile
+  mkdir -p "$fin" "$LAB_SCEN/kernel"
+  for h in $LAB_HOSTS; do
+    lab_x "$h" iptables-save -c > "$fin/iptables-save-$h" 2>/dev/null
+    lab_x "$h" conntrack -L > "$fin/conntrack-$h" 2>/dev/null
+  done
+  if [ "$LAB_PHASE" = world ]; then qfile="$LAB_SCEN/queries"; else qfile="$LAB_SCEN/queries-${LAB_PHASE#world-}"; fi
+  python3 "$LAB_PY" finish "$LAB_SCEN/kernel/$LAB_PHASE.json" "$qfile" "$LAB_TMP/$LAB_PHASE"/q* \
+    || lab_die "finish $LAB_PHASE"
+  lab_log "wrote $LAB_SCEN/kernel/$LAB_PHASE.json and $qfile"
+}
