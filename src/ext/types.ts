@@ -51,6 +51,8 @@ export interface BuildContext {
   chain: string;
   /** The rule's -p value (lower-case), if any, and whether it was negated. */
   protocol?: { value: string; invert: boolean };
+  /** Report a non-fatal finding (e.g. a range that can never match); the loader records it as a warning. */
+  warn?: (message: string, hint?: string) => void;
 }
 
 /** Conntrack as seen by one packet at one hook (xt_conntrack's view). */

@@ -1,85 +1,42 @@
-/** Corpus files by kind (from /work/shared/corpus/PROVENANCE.md), read in place. */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+/** The iptables-save / ip6tables-save dumps of the shared corpus (found by content, read in place). */
+import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
 
-export const CORPUS = process.env.NFSIM_CORPUS ?? join(import.meta.dirname, '../../../shared/corpus');
-export const corpusAvailable = existsSync(CORPUS);
-export function readCorpus(rel: string): string {
-  return readFileSync(join(CORPUS, rel), 'utf8');
+export const CORPUS = process.env.NFSIM_CORPUS ?? '/work/shared/corpus';
+
+function walk(dir: string, out: string[]): void {
+  for (const e of readdirSync(dir)) {
+    const p = join(dir, e);
+    const st = statSync(p);
+    if (st.isDirectory()) walk(p, out);
+    else if (st.size < 5_000_000) out.push(p);
+  }
 }
 
-export const ROUTE_FILES: readonly string[] = [
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-route-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-route-2016-06-27_16-29-01',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-route-500-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-route-500-2016-06-27_16-29-01',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-route-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-route-2016-06-27_16-29-01',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-route-500-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-route-500-2016-06-27_16-29-01',
-  'net-network/configs_openlab/stettenstr/doku/ip-route-list.txt',
-  'net-network/configs_openlab/stettenstr/doku/ip-route-list-table-DSL.txt',
-  'net-network/configs_openlab/stettenstr/doku/ip-route-list-table-FREIFUNK.txt',
-  'net-network/configs_openlab/stettenstr/doku/ip-route-list-table-KABEL.txt',
-  'net-network/configs_sqrl_shorewall/routing2014',
-  'net-network/configs_sqrl_shorewall/routing2016',
-  'net-network/configs_synology_diskstation_ds414/ip_route_show_jul_2016',
-  'net-network/found_online/solaris.unsoft.hu/ip2.txt',
-  'net-network/configs_corny_docker/dfwfw/routingtbldocker',
-  'iptables-semantics/LOFT/Examples/RFC2544/ip-route',
-  'iptables-semantics/LOFT/Examples/OF_conv_test/ip-route',
-  'iptables-semantics/Routing/ip-route-ex',
-  'iptables-semantics/Routing/ip-6-route-ex',
-  'jc/centos-7.7/ip_route.out',
-  'jc/ubuntu-18.04/ip_route.out',
-  'coreos-sosreport/sos_commands/networking/ip_route_show_table_all',
-  'coreos-sosreport/sos_commands/networking/ip_-6_route_show_table_all',
-  'genieparser/linux/tests/IpRouteShowTableAll/cli/equal/golden_output_output.txt',
-];
+const DUMP_LINE = /^(COMMIT|\*(filter|nat|mangle|raw|security))\s*$/m;
 
-export const ADDR_FILES: readonly string[] = [
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-addr-2015-05-13_10-53-20',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-addr-2015-09-03_15-56-50',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-addr-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-addr-2016-06-27_16-29-01',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-addr-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-addr-2016-06-27_16-29-01',
-  'net-network/config_home_user/ip_addr',
-  'net-network/config_random_srv/ip_addr',
-  'net-network/config_ongy_flat_share/2015_aug_ipaddrs',
-  'net-network/configs_openlab/stettenstr/doku/ip-4-addr-show.txt',
-  'net-network/configs_psa/2016/ip.4as.2016-07-07',
-  'net-network/configs_psa/team_a/ip.4as.2016-01-27',
-  'net-network/configs_psa/team_a/ip.4as.2016-03-02',
-  'net-network/configs_psa/team_a/psa1_ip.4as.2015-11-14',
-  'net-network/configs_psa/team_a/psa2_ip.4as.2015-11-14',
-  'net-network/configs_psa/team_a/psa3_ip.4as.2015-11-14',
-  'net-network/configs_psa/team_b/ip.4as.2015-11-19',
-  'net-network/configs_psa/team_c/ip.4as.2015-12-01',
-  'net-network/configs_sqrl_shorewall/2015_aug_ip-addr',
-  'net-network/configs_synology_diskstation_ds414/ip_addr_show_jul_2016',
-  'net-network/configs_ugent/ip.4as',
-  'net-network/found_online/solaris.unsoft.hu/ip1.txt',
-  'coreos-sosreport/sos_commands/networking/ip_-d_address',
-  'coreos-sosreport/sos_commands/networking/ip_-o_addr',
-];
+export interface CorpusDump {
+  /** path relative to the corpus root */
+  rel: string;
+  path: string;
+  family: 4 | 6;
+  text: string;
+}
 
-export const RULE_FILES: readonly string[] = [
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-rule-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip-rule-2016-06-27_16-29-01',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-rule-2016-03-16_13-53-28',
-  'net-network/configs_chair_for_Network_Architectures_and_Services/ip6-rule-2016-06-27_16-29-01',
-  'net-network/configs_openlab/stettenstr/doku/ip-rule.txt',
-  'coreos-sosreport/sos_commands/networking/ip_-4_rule',
-  'coreos-sosreport/sos_commands/networking/ip_-6_rule',
-];
-
-export const SYSCTL_FILES: readonly string[] = [
-  'jc/centos-7.7/sysctl-a.out',
-  'jc/ubuntu-18.04/sysctl-a.out',
-  'coreos-sosreport/sos_commands/kernel/sysctl_-a',
-];
-
-export const CONNTRACK_FILES: readonly string[] = [
-  'coreos-sosreport/proc/3255/net/nf_conntrack',
-];
+export function corpusDumps(): CorpusDump[] {
+  if (!existsSync(CORPUS)) return [];
+  const files: string[] = [];
+  walk(CORPUS, files);
+  const out: CorpusDump[] = [];
+  for (const p of files.sort()) {
+    const rel = relative(CORPUS, p);
+    if (rel.startsWith('iptables-upstream/extensions-t/')) continue;
+    const text = readFileSync(p, 'latin1');
+    if (!DUMP_LINE.test(text)) continue;
+    const v6hint = /--icmpv6-type|-p ipv6-icmp|icmp6-[a-z]|(^| )-[sd] [0-9a-fA-F:]*::/m.test(text);
+    const v4hint = /(^| )(-[sd]|--to-destination|--to-source) [0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/m.test(text);
+    const family: 4 | 6 = /ip6tables/.test(rel) || (v6hint && !v4hint) ? 6 : 4;
+    out.push({ rel, path: p, family, text });
+  }
+  return out;
+}

@@ -1,0 +1,2 @@
+import { ttlLike } from '../ttlmatch.js';
+export const hl = ttlLike('hl', [6]);

@@ -1,0 +1,2 @@
+import { ttlTarget } from '../ttltarget.js';
+export const HL = ttlTarget('HL', [6]);

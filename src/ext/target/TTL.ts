@@ -1,0 +1,2 @@
+import { ttlTarget } from '../ttltarget.js';
+export const TTL = ttlTarget('TTL', [4]);
