@@ -19,6 +19,8 @@ export interface IfAddress {
   label?: string;
   /** Other flags as printed: noprefixroute, dynamic, deprecated, tentative, nodad, ... */
   flags: string[];
+  /** `metric N` (prefix route metric), when printed. */
+  metric?: number;
   loc: SourceLoc;
 }
 
@@ -36,7 +38,13 @@ export interface Interface {
   /** Bridge (or bond) this interface is a port of (`master br0`). */
   master?: string;
   /** veth / link peer as printed after '@': `eth0@if7` (peerIndex 7) or `@NONE`; plus link-netnsid. */
-  peer?: { name?: string; index?: number; netnsId?: number; none?: boolean };
+  peer?: { name?: string; index?: number; netnsId?: number; none?: boolean; /** `link-netns NAME` */ netns?: string };
+  /** What follows `link/` (ether, loopback, none, sit, ...). */
+  linkType?: string;
+  /** From `ip -d`: the port kind of an enslaved interface (bridge_slave, bond_slave, ...). */
+  slaveKind?: string;
+  /** `altname X` lines. */
+  altnames?: string[];
   addresses: IfAddress[];
   loc?: SourceLoc;
 }

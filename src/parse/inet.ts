@@ -109,5 +109,5 @@ export function anyNet(family: Family): IpNet {
 
 /** 'XX:XX:XX:XX:XX:XX'-style censored hardware address. */
 export function isRedactedMac(text: string): boolean {
-  return /^(?:[xX]{2}:)+[xX]{2}$/.test(text);
+  return /^(?:[xX]{1,2}:)+[xX]{1,2}$/.test(text);
 }
