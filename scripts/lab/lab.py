@@ -85,16 +85,22 @@ def cmd_send(proto, *a):
         s.close()
     elif proto == "icmp":
         src, dst, ident, seq = a[0], a[1], int(a[2]), int(a[3])
+        itype = int(a[4]) if len(a) > 4 else 8   # 8 = echo request, 0 = echo reply (sent as is)
         s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+        # ICMP_FILTER (SOL_RAW=255, option 1): a bit set = type not delivered to this raw socket.
+        # Echo-request probes only listen for echo reply and errors; echo-reply probes listen to nothing,
+        # so closing the probe socket never purges queued packets (no QUEUE_PURGE noise).
+        keep = (1 << 0) | (1 << 3) | (1 << 5) | (1 << 11) | (1 << 12) if itype == 8 else 0
+        s.setsockopt(255, 1, struct.pack("I", 0xFFFFFFFF & ~keep))
         if src != "0.0.0.0":
             s.bind((src, 0))
         payload = b"nfsim-echo-probe" + b"\0" * 40
-        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
-        pkt = struct.pack("!BBHHH", 8, 0, csum(hdr + payload), ident, seq) + payload
+        hdr = struct.pack("!BBHHH", itype, 0, 0, ident, seq)
+        pkt = struct.pack("!BBHHH", itype, 0, csum(hdr + payload), ident, seq) + payload
         try:
             s.sendto(pkt, (dst, 0))
             res["result"] = "sent"
-            end = time.time() + 1.0
+            end = time.time() + (1.0 if itype == 8 else 0.0)
             while True:
                 left = end - time.time()
                 if left <= 0:
@@ -192,7 +198,9 @@ def cmd_analyse(qdir):
             if not m:
                 continue
             t, iface, d, summ = m.groups()
-            d = {"In": "in", "Out": "out"}.get(d, d)
+            # tcpdump -i any direction letters: In, Out, P (frame for another host's MAC, e.g. on a bridge
+            # port), B (broadcast), M (multicast): everything but Out was received on that interface
+            d = "out" if d == "Out" else "in"
             seen.append({"t": float(t), "host": host, "iface": iface, "dir": d, "summary": short_summary(summ)})
     seen.sort(key=lambda x: x["t"])
     # trace: kfree_skb (IPv4 only via filter) and netif_receive_skb (for the ingress device)
@@ -260,21 +268,28 @@ def cmd_analyse(qdir):
             j = json.loads(line)
             delivered.append({"host": host, "socket": j["socket"], "peer": j["peer"]})
     # ICMP echo: the host that originated the echo reply (Out without an earlier In of that reply)
-    if meta["proto"] == "icmp":
+    if meta["proto"] == "icmp" and len(meta["args"]) > 4 and meta["args"][4] == "0":
+        # an echo reply sent as the probe: it ends where it was last seen arriving (no later Out there)
         ident = meta["args"][2]
         pat = re.compile(r"ICMP echo reply, id %s," % ident)
-        inhosts = set()
+        last = None
         for s in seen:
-            if pat.search(s["summary"]):
-                if s["dir"] == "in" or s["iface"] == "lo":
-                    if s["iface"] == "lo" and s["host"] not in inhosts:
-                        delivered.append({"host": s["host"], "socket": "icmp:echo"})
-                    inhosts.add(s["host"])
-                elif s["dir"] == "out" and s["host"] not in inhosts:
-                    if not any(d["host"] == s["host"] for d in delivered):
-                        delivered.append({"host": s["host"], "socket": "icmp:echo",
-                                          "via": "echo reply emitted by this host"})
-                    inhosts.add(s["host"])
+            if pat.search(s["summary"]) and s["host"] != meta["sender"]:
+                last = s
+        if last and last["dir"] == "in" and not any(d["host"] == last["host"] for d in drops):
+            delivered.append({"host": last["host"], "socket": "icmp:echo-reply",
+                              "via": "last host that received the echo reply"})
+    elif meta["proto"] == "icmp":
+        ident = meta["args"][2]
+        pat = re.compile(r"ICMP echo reply, id %s," % ident)
+        # the host that emitted the echo reply: it has Out lines of the reply and no In line of it
+        # (a forwarding or bridging host has both); a reply on lo means a local ping
+        inhosts = {s["host"] for s in seen if pat.search(s["summary"]) and s["dir"] == "in" and s["iface"] != "lo"}
+        for s in seen:
+            if pat.search(s["summary"]) and s["host"] not in inhosts and (s["dir"] == "out" or s["iface"] == "lo"):
+                if not any(d["host"] == s["host"] for d in delivered):
+                    delivered.append({"host": s["host"], "socket": "icmp:echo",
+                                      "via": "echo reply emitted by this host"})
     # answers: what came back to the sending host on the interface the probe left through
     answers = []
     sender = meta["sender"]

@@ -15,7 +15,7 @@
 #   lab_listen ctr tcp 172.17.0.2 80                  # python3 listener, logs every connection/datagram
 #   lab_phase world                                   # capture HOST folders into $LAB_SCEN/world (+topology)
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT
-#   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ
+#   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ [TYPE]   (TYPE 8 echo request = default, 0 echo reply)
 #   lab_finish                                        # kernel/world.json + queries (expect lines from the kernel)
 #   ...apply the fix...; lab_phase world-fixed; lab_query ...; lab_finish   (kernel/world-fixed.json, queries-fixed)
 #
@@ -26,7 +26,9 @@
 #
 # Recording method (what lab_query does, one query at a time, nothing else of ours is sending):
 #  1. tcpdump -i any -n -tt -l ip  in every namespace of the world (IPv4 only: ARP, IPv6/ND, MLD are
-#     deliberately not recorded). Lines give host, interface, direction (In/Out) and a summary -> "seen".
+#     deliberately not recorded). Lines give host, interface, direction and a summary -> "seen"
+#     (dir "out" = Out; "in" = In, and also P/B/M = frames received for another MAC/broadcast/multicast,
+#     e.g. on a bridge port).
 #  2. A private tracefs mount ($LAB_TMP/tracefs) with a private instance instances/nfsim-$LAB_PREFIX-$$
 #     (never the global buffer), trace_clock=mono, events skb:kfree_skb with the filter
 #     `protocol == 2048` (IPv4 only; locally generated packets dropped before __ip_local_out carry
