@@ -1,6 +1,6 @@
 /** NAT range parsing/printing shared by DNAT/SNAT/MASQUERADE/REDIRECT/NETMAP (libxt_DNAT.c etc.). */
 import type { NatRange } from './types.js';
-import { fail, parseAddr, parseUInt } from './helpers.js';
+import { fail, parseAddr, parsePort } from './helpers.js';
 
 export interface NatRangeText extends NatRange {
   /** Address texts as printed (IPv6 canonical). */
@@ -12,20 +12,22 @@ export interface NatRangeText extends NatRange {
 
 const PORT_PROTOS = ['tcp', 'udp', 'udplite', 'sctp', 'dccp'];
 
-export function parsePorts(s: string, protocol: { value: string; invert: boolean } | undefined, what: string): { min: number; max: number; base?: number } {
+export function parsePorts(s: string, protocol: { value: string; invert: boolean } | undefined, what: string, allowZero = false): { min: number; max: number; base?: number } {
   if (!protocol || protocol.invert || !PORT_PROTOS.includes(protocol.value))
     fail(`${what}: Need TCP, UDP, SCTP or DCCP with port specification`, 'add -p tcp (or udp, sctp, dccp) to the rule');
   let base: number | undefined;
   let t = s;
   const slash = t.indexOf('/');
   if (slash >= 0) {
-    base = parseUInt(t.slice(slash + 1), 65535, 'port');
+    if (allowZero) fail(`${what}: Shifted portmap ranges not supported with this kernel`, 'iptables 1.8.9 refuses /BASE here');
+    base = parsePort(t.slice(slash + 1), protocol.value);
     t = t.slice(0, slash);
   }
-  const [a, b] = t.split('-');
-  const min = parseUInt(a, 65535, 'port');
-  const max = b === undefined ? min : parseUInt(b, 65535, 'port');
-  if (min === 0 && !b) fail(`${what}: Port \`${a}' not valid`);
+  const whole = (() => { try { return parsePort(t, protocol.value); } catch { return undefined; } })();
+  const [a, b] = whole !== undefined ? [t, undefined] : t.split('-');
+  const min = whole ?? parsePort(a, protocol.value);
+  const max = b === undefined ? min : parsePort(b, protocol.value);
+  if (!allowZero && (min === 0 || max === 0 || base === 0)) fail(`Port \`0' not valid`);
   if (max < min) fail(`${what}: invalid port range "${s}"`);
   return { min, max, base };
 }

@@ -28,7 +28,7 @@ export function spiMatch(name: 'ah' | 'esp', opt: string, proto: number, familie
     ],
     build(opts, ctx) {
       const p = ctx.protocol;
-      if (!p || p.invert || p.value !== name) fail(`${name} match requires '-p ${name}'`);
+      if (ctx.family === 4 && (!p || p.invert || p.value !== name)) fail(`${name} match requires '-p ${name}'`);
       const a: SpiArgs = { spi: [0, 0xffffffff], invert: false, res: false };
       for (const o of opts) {
         if (o.name === opt) { a.spi = parseSpis(o.values[0]); a.invert = o.invert; }

@@ -155,12 +155,9 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
     const missing = BUILTIN_CHAINS[table.name].filter((h) => !chainsByName.has(h));
     if (missing.length) {
       const added: Chain[] = missing.map((h) => ({ name: h, builtin: true, policy: 'ACCEPT' as const, declared: false, loc: table!.loc, rules: [] }));
-      table.chains.unshift(...added);
-    }
-    if (table.chains.some((c) => c.builtin && !c.declared)) {
-      const order = BUILTIN_CHAINS[table.name] as readonly string[];
-      const b = table.chains.filter((c) => c.builtin).sort((x, y) => order.indexOf(x.name) - order.indexOf(y.name));
-      table.chains = [...b, ...table.chains.filter((c) => !c.builtin)];
+      let at = table.chains.findIndex((c) => !c.builtin);
+      if (at < 0) at = table.chains.length;
+      table.chains.splice(at, 0, ...added);
     }
     rs.tables.push(table);
     table = undefined;
@@ -310,6 +307,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   }
   if (!seenAnyTable) issue('error', 1, 1, rawLines[0] ?? '', 'no *table line found: not an iptables-save dump');
 
+  issues.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
   if (issues.some((i) => i.severity === 'error')) throw new InputError(issues);
   rs.issues = issues;
   return rs;
@@ -396,6 +394,7 @@ function parseRuleBody(
     return l;
   };
 
+  for (const tk of toks) if (tk.bad) throw new LineError('Unterminated quoted string', tk.c, tk.t, 'close the " quote');
   for (let i = start; i < toks.length; ) {
     const tk = toks[i];
     const t = tk.t;
@@ -444,11 +443,16 @@ function parseRuleBody(
         case 'I':
           throw new LineError(`multiple commands in one line`, tk.c, t);
         case 'c': {
+          // iptables 1.8: `-c PKTS,BYTES` or `-c PKTS BYTES`
           const p = takeArg(i + 1, tk);
-          const by = takeArg(i + 2, tk);
-          if (!/^[0-9]+$/.test(p.t) || !/^[0-9]+$/.test(by.t)) throw new LineError('-c requires packet and byte counter', p.c, p.t);
-          rule.counters = { packets: Number(p.t), bytes: Number(by.t) };
-          i += 3;
+          let pk = p.t, by: string | undefined;
+          let used = 2;
+          const comma = p.t.indexOf(',', 1);
+          if (comma > 0) { pk = p.t.slice(0, comma); by = p.t.slice(comma + 1); }
+          else if (toks[i + 2]) { by = toks[i + 2].t; used = 3; }
+          if (!/^[0-9]+$/.test(pk) || by === undefined || !/^[0-9]+$/.test(by)) throw new LineError('-c requires packet and byte counter', p.c, p.t);
+          rule.counters = { packets: Number(pk), bytes: Number(by) };
+          i += used;
           invert = false;
           continue;
         }
@@ -498,6 +502,12 @@ function parseRuleBody(
           } else {
             const name = arg.t;
             if (name.length >= 16) throw new LineError(`interface name \`${name}' must be shorter than IFNAMSIZ (16)`, arg.c, name);
+            const chainIsBuiltin = (BUILTIN_CHAINS[table.name] as readonly string[]).includes(rule.chain);
+            if (chainIsBuiltin && b === 'i' && (rule.chain === 'OUTPUT' || rule.chain === 'POSTROUTING'))
+              throw new LineError(`Can't use -i with ${rule.chain}`, tk.c, t, 'locally generated / outgoing packets have no input interface in this chain');
+            if (chainIsBuiltin && b === 'o' && (rule.chain === 'INPUT' || rule.chain === 'PREROUTING'))
+              throw new LineError(`Can't use -o with ${rule.chain}`, tk.c, t, 'the output interface is not known yet in this chain');
+            if (name === '+' && !inv2) continue; // "+" matches every interface: iptables drops it
             if (b === 'i') rule.inIface = { value: name, invert: inv2 };
             else rule.outIface = { value: name, invert: inv2 };
           }

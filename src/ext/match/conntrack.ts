@@ -46,6 +46,7 @@ export const conntrack: MatchExtension<ConntrackArgs> = {
   ],
   build(opts, ctx) {
     const a: ConntrackArgs = {};
+    if (!opts.length) fail('conntrack: At least one option is required');
     for (const o of opts) {
       const v = o.values[0];
       const key = o.name.slice(2);

@@ -9,6 +9,8 @@ export interface HashlimitArgs {
   avg: number;
   bytes?: string;
   burst: number;
+  /** byte mode: burst as written (e.g. 400kb) */
+  burstText?: string;
   mode: string[];
   name: string;
   size?: number;
@@ -57,7 +59,10 @@ export const hashlimit: MatchExtension<HashlimitArgs> = {
           else a.avg = parseRate(v, SCALE);
           rateGiven = true;
           break;
-        case 'hashlimit-burst': a.burst = parseUInt(v, 0xffffffff, 'burst'); break;
+        case 'hashlimit-burst':
+          if (/^[0-9]+[kmg]?b$/i.test(v)) a.burstText = v;
+          else a.burst = parseUInt(v, 0xffffffff, 'burst');
+          break;
         case 'hashlimit-mode': {
           const set = new Set(v.split(','));
           for (const m of set) if (!MODES.includes(m)) fail(`Invalid mode "${m}"`, MODES.join(', '), o);
@@ -78,6 +83,7 @@ export const hashlimit: MatchExtension<HashlimitArgs> = {
         case 'hashlimit-rate-interval': a.rateInterval = parseUInt(v); break;
       }
     }
+    if (a.burstText && !a.bytes) fail(`burst "${a.burstText}" is a byte count but the rate is in packets`);
     if (!rateGiven) fail('hashlimit: you have to specify --hashlimit-upto or --hashlimit-above');
     return a;
   },
@@ -85,7 +91,7 @@ export const hashlimit: MatchExtension<HashlimitArgs> = {
     const maxMask = ctx.family === 4 ? 32 : 128;
     let s = a.above ? ' --hashlimit-above' : ' --hashlimit-upto';
     let quantum = 0;
-    if (a.bytes) s += ` ${a.bytes}`;
+    if (a.bytes) s += ` ${a.bytes}${a.burstText ? ` --hashlimit-burst ${a.burstText}` : ''}`;
     else {
       const r = printRate(a.avg, SCALE);
       quantum = UNIT_MS[r.split('/')[1]] ?? 0;

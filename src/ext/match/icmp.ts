@@ -31,8 +31,10 @@ export function parseIcmpType(s: string, names: [string, number, number, number]
     const [t, c] = s.split('/');
     const type = parseUInt(t, 255, `${what} type`);
     if (c === undefined) return { type, code: [0, 0xff] };
-    const code = parseUInt(c, 255, `${what} code`);
-    return { type, code: [code, code] };
+    const [c1, c2] = c.split(':');
+    const code = parseUInt(c1, 255, `${what} code`);
+    const code2 = c2 === undefined ? code : parseUInt(c2, 255, `${what} code`);
+    return { type, code: [code, code2] };
   }
   const exact = names.find(([n]) => n.toLowerCase() === s.toLowerCase());
   if (exact) return { type: exact[1], code: [exact[2], exact[3]] };
@@ -52,7 +54,7 @@ export const icmp: MatchExtension<IcmpArgs> = {
   kind: 'match',
   name: 'icmp',
   families: [4],
-  options: [{ name: 'icmp-type', args: 1, invertible: true, required: false }],
+  options: [{ name: 'icmp-type', args: 1, invertible: true, required: true }],
   build(opts, ctx) {
     requireProto(ctx, ['icmp'], 'icmp match');
     const o = opts.find((x) => x.name === 'icmp-type');
@@ -60,7 +62,6 @@ export const icmp: MatchExtension<IcmpArgs> = {
     return { ...parseIcmpType(o.values[0], ICMP_NAMES, 'ICMP'), invert: o.invert };
   },
   save(a) {
-    if (a.type === 0xff && !a.invert) return ' --icmp-type any';
     let s = `${a.invert ? ' !' : ''} --icmp-type ${a.type === 0xff ? 'any' : a.type}`;
     if (a.type !== 0xff && (a.code[0] !== 0 || a.code[1] !== 0xff)) s += `/${a.code[0]}`;
     return s;

@@ -23,7 +23,7 @@ export const mac: MatchExtension<MacArgs> = {
     if (parts.length !== 6 || parts.some((p) => !/^[0-9a-fA-F]{1,2}$/.test(p))) fail('Invalid MAC address specified.', 'six hex bytes aa:bb:cc:dd:ee:ff', o);
     return { mac: parts.map((p) => p.toLowerCase().padStart(2, '0')).join(':'), redacted: false, invert: o.invert };
   },
-  save: (a) => `${a.invert ? ' !' : ''} --mac-source ${a.redacted ? a.mac : a.mac.toUpperCase()}`,
+  save: (a) => `${a.invert ? ' !' : ''} --mac-source ${a.mac}`,
   describe: (a) => `source MAC ${a.invert ? 'not ' : ''}${a.mac}${a.redacted ? ' (redacted in the dump)' : ''}`,
   match(a, { pkt }) {
     if (a.redacted) return { unsupported: 'MAC address was redacted in the dump' };

@@ -42,7 +42,10 @@ export const owner: MatchExtension<OwnerArgs> = {
       if (o.name === 'uid-owner') a.uid = parseIds(o);
       else if (o.name === 'gid-owner') a.gid = parseIds(o);
       else if (o.name === 'socket-exists') a.socketExists = { invert: o.invert };
-      else a.supplGroups = true;
+      else {
+        if (!a.gid) fail('owner: Bad value for "--suppl-groups" option: "you need to use --gid-owner first"', undefined, o);
+        a.supplGroups = true;
+      }
     }
     if (a.supplGroups && !a.gid) fail('--suppl-groups requires --gid-owner');
     return a;

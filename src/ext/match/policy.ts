@@ -54,6 +54,7 @@ export const policy: MatchExtension<PolicyArgs> = {
       }
     }
     if (any) a.elems.push(cur);
+    else if (a.strict) fail(`policy match: empty policy element ${a.elems.length}. --strict is in effect, but at least one of reqid, spi, tunnel-src, tunnel-dst, proto or mode is required.`);
     if (a.dir === 'in' && (ctx.chain === 'OUTPUT' || ctx.chain === 'POSTROUTING')) fail('policy match: --dir in is not valid in OUTPUT/POSTROUTING');
     if (a.dir === 'out' && (ctx.chain === 'INPUT' || ctx.chain === 'PREROUTING')) fail('policy match: --dir out is not valid in INPUT/PREROUTING');
     if (a.pol === 'none' && a.elems.length) fail('policy match: policy none but element specified');

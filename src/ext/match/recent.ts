@@ -48,6 +48,8 @@ export const recent: MatchExtension<RecentArgs> = {
       else if (o.name === 'mask') a.mask = parseAddr(o.values[0], ctx.family).text;
     }
     if (!cmd) fail('recent: you must specify one of `--set\', `--rcheck\' `--update\' or `--remove\'');
+    if (a.rttl && (a.cmd === 'set' || a.cmd === 'remove')) fail(`recent: option "--rttl" cannot be used together with "--${a.cmd}".`);
+    if (a.hitcount !== undefined && a.hitcount >= 256) ctx.warn?.(`recent --hitcount ${a.hitcount}: current kernels refuse hit counts >= 256 (XT_RECENT_MAX_NSTAMPS); older kernels accepted it and it never matched`);
     if (a.reap && !a.seconds) fail('recent: --reap is only valid with --seconds');
     if ((a.seconds || a.hitcount || a.reap) && (a.cmd === 'set' || a.cmd === 'remove')) fail('recent: --seconds/--hitcount/--reap only go with --rcheck or --update');
     return a;

@@ -42,6 +42,7 @@ export const statistic: MatchExtension<StatisticArgs> = {
     if (a.mode === 'random' && (a.every !== undefined || a.packet !== undefined)) fail('--every and --packet are only valid in nth mode');
     if (a.mode === 'nth') {
       if (a.every === undefined) fail('--every must be specified when using nth mode');
+      if (a.packet === undefined) fail('option "--every" also requires "--packet"', 'iptables 1.8.9 refuses --every without --packet (the kernel default would be --packet 0)');
       if (a.probability !== undefined) fail('--probability is only valid in random mode');
       if ((a.packet ?? 0) > a.every - 1) fail('the --packet p must be 0 <= p <= n-1');
     }

@@ -81,7 +81,7 @@ export const string: MatchExtension<StringArgs> = {
     }
     s += ` --algo ${a.algo}`;
     if (a.from !== 0) s += ` --from ${a.from}`;
-    if (a.to !== 0) s += ` --to ${a.to}`;
+    if (a.to !== 65535) s += ` --to ${a.to}`;
     if (a.icase) s += ' --icase';
     return s;
   },

@@ -78,7 +78,7 @@ export const time: MatchExtension<TimeArgs> = {
     if (a.monthdays) s += `${a.monthdays.invert ? ' !' : ''} --monthdays ${a.monthdays.days.join(',')}`;
     if (a.weekdays) s += `${a.weekdays.invert ? ' !' : ''} --weekdays ${a.weekdays.days.map((d) => WEEK[d - 1]).join(',')}`;
     if (a.datestart) s += ` --datestart ${a.datestart}`;
-    if (a.datestop) s += ` --datestop ${a.datestop}`;
+    s += ` --datestop ${a.datestop ?? '2038-01-19T03:14:07'}`;
     if (a.kerneltz) s += ' --kerneltz';
     if (a.contiguous) s += ' --contiguous';
     return s;

@@ -18,7 +18,7 @@ export const CLASSIFY: TargetExtension<ClassifyArgs> = {
     if (!m) fail(`Bad class value "${opts[0].values[0]}"`, 'MAJOR:MINOR in hex', opts[0]);
     return { major: parseInt(m[1], 16), minor: parseInt(m[2], 16) };
   },
-  save: (a) => ` --set-class ${a.major.toString(16)}:${a.minor.toString(16)}`,
+  save: (a) => ` --set-class ${a.major.toString(16).padStart(4, '0')}:${a.minor.toString(16).padStart(4, '0')}`,
   describe: (a) => `set traffic class ${a.major.toString(16)}:${a.minor.toString(16)}`,
   apply: () => ({ verdict: 'continue', effects: [{ kind: 'noop', why: 'skb->priority set (qdisc class; no effect on the path)' }] }),
 };

@@ -59,7 +59,7 @@ export const CT: TargetExtension<CtArgs> = {
   save(a) {
     if (a.notrack) return ' --notrack';
     let s = '';
-    if (a.helper) s += ' --helper' + saveString(a.helper);
+    if (a.helper) s += ` --helper ${a.helper}`;
     if (a.ctevents) s += ` --ctevents ${CT_EVENTS.filter((e) => a.ctevents!.includes(e)).join(',')}`;
     if (a.expevents) s += ` --expevents ${a.expevents.join(',')}`;
     if (a.zone && (a.zone.mark || a.zone.value)) s += ` --zone${a.zone.dir ? '-' + a.zone.dir : ''} ${a.zone.mark ? 'mark' : a.zone.value}`;

@@ -21,7 +21,7 @@ export const MASQUERADE: TargetExtension<MasqArgs> = {
   build(opts, ctx) {
     const a: MasqArgs = { random: false, randomFully: false };
     for (const o of opts) {
-      if (o.name === 'to-ports') { const p = parsePorts(o.values[0], ctx.protocol, 'MASQUERADE'); a.ports = { min: p.min, max: p.max }; }
+      if (o.name === 'to-ports') { const p = parsePorts(o.values[0], ctx.protocol, 'MASQUERADE', true); a.ports = { min: p.min, max: p.max }; }
       else if (o.name === 'random') a.random = true;
       else a.randomFully = true;
     }

@@ -1,12 +1,12 @@
 import type { TargetExtension } from '../types.js';
-import { fail, parseUInt, saveString } from '../helpers.js';
+import { parseUInt, saveString } from '../helpers.js';
 
 export interface NflogArgs {
   group: number;
   prefix: string;
   range?: number;
   size?: number;
-  threshold: number;
+  threshold?: number;
 }
 
 export const NFLOG: TargetExtension<NflogArgs> = {
@@ -21,13 +21,13 @@ export const NFLOG: TargetExtension<NflogArgs> = {
     { name: 'nflog-threshold', args: 1 },
   ],
   build(opts) {
-    const a: NflogArgs = { group: 0, prefix: '', threshold: 1 };
+    const a: NflogArgs = { group: 0, prefix: '' };
     for (const o of opts) {
       const v = o.values[0];
       if (o.name === 'nflog-group') a.group = parseUInt(v, 0xffff, 'group');
       else if (o.name === 'nflog-prefix') {
-        if (v.length > 63) fail('Maximum prefix length 63 for --nflog-prefix', undefined, o);
-        a.prefix = v;
+        // iptables truncates the prefix to 63 characters (struct xt_nflog_info.prefix[64])
+        a.prefix = v.length > 63 ? v.slice(0, 63) : v;
       } else if (o.name === 'nflog-range') a.range = parseUInt(v);
       else if (o.name === 'nflog-size') a.size = parseUInt(v);
       else a.threshold = parseUInt(v, 0xffff, 'threshold');
@@ -40,7 +40,7 @@ export const NFLOG: TargetExtension<NflogArgs> = {
     if (a.group) s += ` --nflog-group ${a.group}`;
     if (a.size !== undefined) s += ` --nflog-size ${a.size}`;
     else if (a.range) s += ` --nflog-range ${a.range}`;
-    if (a.threshold !== 1) s += ` --nflog-threshold ${a.threshold}`;
+    if (a.threshold !== undefined) s += ` --nflog-threshold ${a.threshold}`;
     return s;
   },
   describe: (a) => `send to nflog group ${a.group}${a.prefix ? ` with prefix "${a.prefix}"` : ''}`,

@@ -25,8 +25,8 @@ export const NFQUEUE: TargetExtension<NfqueueArgs> = {
       else if (o.name === 'queue-balance') {
         const [lo, hi] = o.values[0].split(':');
         if (hi === undefined) fail('--queue-balance needs FIRST:LAST', undefined, o);
-        const l = parseUInt(lo, 65535, 'queue'), h = parseUInt(hi, 65535, 'queue');
-        if (l > h) fail('--queue-balance: FIRST must be <= LAST', undefined, o);
+        const l = lo === '' ? 0 : parseUInt(lo, 65535, 'queue'), h = hi === '' ? 65534 : parseUInt(hi, 65534, 'queue');
+        if (l >= h) fail(`${l} should be less than ${h}`, '--queue-balance FIRST:LAST needs FIRST < LAST', o);
         a.num = l;
         a.total = h - l + 1;
       } else if (o.name === 'queue-bypass') a.bypass = true;
@@ -36,7 +36,7 @@ export const NFQUEUE: TargetExtension<NfqueueArgs> = {
     return a;
   },
   save(a) {
-    let s = a.total > 1 ? ` --queue-balance ${a.num}:${a.num + a.total - 1}` : a.num ? ` --queue-num ${a.num}` : '';
+    let s = a.total > 1 ? ` --queue-balance ${a.num}:${a.num + a.total - 1}` : ` --queue-num ${a.num}`;
     if (a.bypass) s += ' --queue-bypass';
     if (a.cpuFanout) s += ' --queue-cpu-fanout';
     return s;

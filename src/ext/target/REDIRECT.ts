@@ -19,7 +19,7 @@ export const REDIRECT: TargetExtension<RedirectArgs> = {
   build(opts, ctx) {
     const a: RedirectArgs = { random: false };
     for (const o of opts) {
-      if (o.name === 'to-ports') { const p = parsePorts(o.values[0], ctx.protocol, 'REDIRECT'); a.ports = { min: p.min, max: p.max }; }
+      if (o.name === 'to-ports') { const p = parsePorts(o.values[0], ctx.protocol, 'REDIRECT', true); a.ports = { min: p.min, max: p.max }; }
       else a.random = true;
     }
     return a;
