@@ -1,0 +1,343 @@
+/**
+ * World loader: a world directory (topology + one folder per host), a single host folder, or a capture
+ * bundle file (docs/world-layout.md). Every input file is optional; every issue of every file is collected
+ * and thrown as one InputError.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Host, InputKind, Interface, Link, World } from '../model/host.js';
+import type { Ruleset } from '../model/iptables.js';
+import { InputError, type InputIssue } from '../model/source.js';
+import { parseConntrack } from './conntrack.js';
+import { parseIpAddr } from './ipAddr.js';
+import { parseIpRoute } from './ipRoute.js';
+import { parseIpRule } from './ipRule.js';
+import { parseIpset } from './ipset.js';
+import { parseIptablesSave } from './iptablesSave.js';
+import { IssueSink, splitLines, tokenize } from './lineSource.js';
+import { parseSs } from './ss.js';
+import { parseSysctl } from './sysctl.js';
+
+export const INPUT_KINDS: readonly InputKind[] = [
+  'iptables-save', 'ip6tables-save', 'ip-link', 'ip-addr', 'ip-route', 'ip6-route', 'ip-rule', 'ip6-rule',
+  'sysctl', 'ss', 'conntrack', 'ipset',
+];
+const isKind = (s: string): s is InputKind => (INPUT_KINDS as readonly string[]).includes(s);
+
+/** One input's text. `lineOffset` = number of lines before it in its file (bundle sections). */
+export interface HostInput {
+  file: string;
+  text: string;
+  lineOffset?: number;
+}
+
+export interface HostSources {
+  name: string;
+  inputs: Partial<Record<InputKind, HostInput>>;
+  absent: Partial<Record<InputKind, string>>;
+  issues: InputIssue[];
+}
+
+/** Load a world from a directory, a host directory or a bundle file. Throws InputError. */
+export function loadWorld(path: string): World {
+  const errors: InputIssue[] = [];
+  if (!existsSync(path)) {
+    throw new InputError([{ severity: 'error', loc: { file: path, line: 0, col: 0 }, text: path, message: 'no such file or directory', hint: 'give a world directory, a host directory or a capture bundle' }]);
+  }
+  let sources: HostSources[];
+  let topology: { file: string; text: string } | undefined;
+  if (statSync(path).isDirectory()) {
+    const r = readWorldDir(path, errors);
+    sources = r.hosts;
+    topology = r.topology;
+  } else {
+    sources = readBundle(readFileSync(path, 'utf8'), path, errors);
+  }
+  const hosts: Host[] = [];
+  for (const s of sources) {
+    const h = buildHost(s);
+    errors.push(...h.issues.filter((i) => i.severity === 'error'));
+    h.issues = h.issues.filter((i) => i.severity !== 'error');
+    hosts.push(h);
+  }
+  const world: World = { source: path, hosts, links: [], issues: [] };
+  if (topology) applyTopology(world, topology.text, topology.file, errors, world.issues);
+  if (errors.length) throw new InputError([...errors, ...hosts.flatMap((h) => h.issues), ...world.issues]);
+  return world;
+}
+
+function hostFilesIn(dir: string): string[] {
+  return readdirSync(dir).filter((f) => isKind(f) && statSync(join(dir, f)).isFile());
+}
+
+function readWorldDir(dir: string, errors: InputIssue[]): { hosts: HostSources[]; topology?: { file: string; text: string } } {
+  const entries = readdirSync(dir).sort();
+  // A host directory: it holds input files itself.
+  if (hostFilesIn(dir).length > 0 && !entries.includes('topology')) return { hosts: [readHostDir(dir, basename(dir))] };
+  const hosts: HostSources[] = [];
+  for (const e of entries) {
+    const p = join(dir, e);
+    if (e.startsWith('.') || !statSync(p).isDirectory()) continue;
+    hosts.push(readHostDir(p, e));
+  }
+  const topoPath = join(dir, 'topology');
+  const topology = existsSync(topoPath) ? { file: topoPath, text: readFileSync(topoPath, 'utf8') } : undefined;
+  if (hosts.length === 0) {
+    errors.push({ severity: 'error', loc: { file: dir, line: 0, col: 0 }, text: dir, message: 'no host found: a world directory holds one folder per host (with ip-addr, iptables-save, ...), a host directory holds those files', hint: `known file names: ${INPUT_KINDS.join(', ')}` });
+  }
+  return { hosts, topology };
+}
+
+function readHostDir(dir: string, name: string): HostSources {
+  const s: HostSources = { name, inputs: {}, absent: {}, issues: [] };
+  for (const f of readdirSync(dir).sort()) {
+    const p = join(dir, f);
+    if (f.startsWith('.')) continue;
+    if (isKind(f)) s.inputs[f] = { file: p, text: readFileSync(p, 'utf8') };
+    else s.issues.push({ severity: 'warning', loc: { file: p, line: 0, col: 0 }, text: f, message: `file '${f}' is not a known input; ignored`, hint: `known file names: ${INPUT_KINDS.join(', ')}` });
+  }
+  return s;
+}
+
+/** Split a capture bundle into hosts and sections. */
+export function readBundle(text: string, file: string, errors: InputIssue[]): HostSources[] {
+  const sink = new IssueSink(file);
+  const lines = splitLines(text);
+  const hosts: HostSources[] = [];
+  if (!/^#nfsim-bundle v1\s*$/.test(lines[0] ?? '')) {
+    sink.error(1, 1, lines[0] ?? '', "a bundle starts with '#nfsim-bundle v1'", 'give a world directory, a host directory, or the output of scripts/capture.sh');
+    errors.push(...sink.issues);
+    return [];
+  }
+  let host: HostSources | undefined;
+  let section: { kind: InputKind; start: number; body: string[]; exit?: number; absent: boolean; cmd: string; line: number } | undefined;
+  const close = () => {
+    if (!section || !host) return;
+    const body = section.body.join('\n') + (section.body.length ? '\n' : '');
+    if (section.absent) host.absent[section.kind] = body.trim() || `${section.cmd}: not available`;
+    else {
+      if (host.inputs[section.kind]) sink.error(section.line, 1, `#nfsim-section ${section.kind}`, `section ${section.kind} appears twice for host ${host.name}`);
+      host.inputs[section.kind] = { file, text: body, lineOffset: section.start };
+      if (section.exit !== 0) {
+        host.issues.push({ severity: 'warning', loc: sink.loc(section.line, 1), text: `#nfsim-section ${section.kind} exit=${section.exit}`, message: `'${section.cmd}' exited with status ${section.exit}; what it printed is used as is` });
+      }
+    }
+    section = undefined;
+  };
+  for (let i = 1; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i];
+    if (line.startsWith('#nfsim-host')) {
+      close();
+      const name = line.slice('#nfsim-host'.length).trim();
+      if (!/^[^\s:]+$/.test(name)) {
+        sink.error(lineNo, 13, line, 'expected `#nfsim-host NAME` (a name without spaces or colons)');
+        host = undefined;
+        continue;
+      }
+      if (hosts.some((h) => h.name === name)) sink.error(lineNo, 13, name, `host ${name} appears twice in the bundle`);
+      host = { name, inputs: {}, absent: {}, issues: [] };
+      hosts.push(host);
+    } else if (line.startsWith('#nfsim-section')) {
+      close();
+      const toks = tokenize(line);
+      const kind = toks[1]?.text;
+      if (!host) {
+        sink.error(lineNo, 1, line, 'section before any `#nfsim-host NAME` line');
+        continue;
+      }
+      if (!kind || !isKind(kind)) {
+        sink.error(lineNo, toks[1]?.col ?? 1, kind ?? line, `unknown section kind '${kind ?? ''}'`, `known kinds: ${INPUT_KINDS.join(', ')}`);
+        section = undefined;
+        continue;
+      }
+      const st = toks[2]?.text ?? '';
+      const cmdIdx = line.indexOf(' cmd=');
+      const cmd = cmdIdx >= 0 ? line.slice(cmdIdx + 5) : kind;
+      if (st === 'absent') section = { kind, start: i + 1, body: [], absent: true, cmd, line: lineNo };
+      else if (/^exit=\d+$/.test(st)) section = { kind, start: i + 1, body: [], absent: false, exit: Number(st.slice(5)), cmd, line: lineNo };
+      else {
+        sink.error(lineNo, toks[2]?.col ?? line.length + 1, st, "expected 'exit=N' or 'absent' after the section kind");
+        section = undefined;
+      }
+    } else if (line.startsWith('#nfsim-')) {
+      sink.error(lineNo, 1, line, `unknown bundle directive '${tokenize(line)[0].text}'`, 'bundle lines starting with #nfsim- are #nfsim-host and #nfsim-section');
+    } else if (section) {
+      section.body.push(line);
+    } else if (line.trim() !== '') {
+      sink.error(lineNo, 1, line, 'text outside a section', 'output belongs after a `#nfsim-section KIND exit=N cmd=...` line');
+    }
+  }
+  close();
+  if (hosts.length === 0 && !sink.hasErrors) sink.error(1, 1, lines[0], 'the bundle holds no host (`#nfsim-host NAME`)');
+  errors.push(...sink.issues);
+  return hosts;
+}
+
+/** Parse every input of a host; issues (errors and warnings) end up in host.issues. */
+export function buildHost(s: HostSources): Host {
+  const host: Host = { name: s.name, interfaces: [], routes: [], rules: [], inputs: {}, absent: { ...s.absent }, issues: [...s.issues] };
+  const run = <T>(kind: InputKind, f: (text: string, file: string, warnings: InputIssue[]) => T): T | undefined => {
+    const inp = s.inputs[kind];
+    if (!inp) return undefined;
+    host.inputs[kind] = inp.file;
+    // Pad with empty lines so that every location is a line of the real file (bundle sections).
+    const text = inp.lineOffset ? '\n'.repeat(inp.lineOffset) + inp.text : inp.text;
+    const warnings: InputIssue[] = [];
+    try {
+      const r = f(text, inp.file, warnings);
+      host.issues.push(...warnings);
+      return r;
+    } catch (e) {
+      if (e instanceof InputError) {
+        host.issues.push(...e.issues);
+        return undefined;
+      }
+      throw e;
+    }
+  };
+  const link = run('ip-link', (t, f, w) => parseIpAddr(t, f, { warnings: w })) ?? [];
+  const addr = run('ip-addr', (t, f, w) => parseIpAddr(t, f, { warnings: w })) ?? [];
+  host.interfaces = mergeInterfaces(link, addr);
+  host.routes = [
+    ...(run('ip-route', (t, f, w) => parseIpRoute(t, f, { warnings: w })) ?? []),
+    ...(run('ip6-route', (t, f, w) => parseIpRoute(t, f, { family: 6, warnings: w })) ?? []),
+  ];
+  host.rules = [
+    ...(run('ip-rule', (t, f, w) => parseIpRule(t, f, { family: 4, warnings: w })) ?? []),
+    ...(run('ip6-rule', (t, f, w) => parseIpRule(t, f, { family: 6, warnings: w })) ?? []),
+  ];
+  const sysctl = run('sysctl', (t, f, w) => parseSysctl(t, f, { warnings: w }));
+  if (sysctl) host.sysctl = sysctl;
+  const ipt = run('iptables-save', (t, f, w) => {
+    const rs = t.trim() === '' ? emptyRuleset(f, 4) : parseIptablesSave(t, f, 4);
+    w.push(...rs.issues);
+    return rs;
+  });
+  if (ipt) host.iptables = ipt;
+  const ip6t = run('ip6tables-save', (t, f, w) => {
+    const rs = t.trim() === '' ? emptyRuleset(f, 6) : parseIptablesSave(t, f, 6);
+    w.push(...rs.issues);
+    return rs;
+  });
+  if (ip6t) host.ip6tables = ip6t;
+  const ss = run('ss', (t, f, w) => parseSs(t, f, { warnings: w }));
+  if (ss) host.sockets = ss;
+  const ct = run('conntrack', (t, f, w) => parseConntrack(t, f, { warnings: w }));
+  if (ct) host.conntrack = ct;
+  const sets = run('ipset', (t, f, w) => parseIpset(t, f, { warnings: w }));
+  if (sets) host.ipsets = sets;
+  return host;
+}
+
+/** iptables-save prints nothing when no table is in use: no rules, every hook accepts. */
+function emptyRuleset(file: string, family: 4 | 6): Ruleset {
+  return { family, file, backend: 'unknown', hasCounters: false, tables: [], issues: [] };
+}
+
+/** ip-link gives kinds and peers, ip-addr gives addresses: merge them by name (ip-link order first). */
+export function mergeInterfaces(link: Interface[], addr: Interface[]): Interface[] {
+  const out = link.map((i) => ({ ...i, addresses: [...i.addresses] }));
+  const by = new Map(out.map((i) => [i.name, i]));
+  for (const a of addr) {
+    const l = by.get(a.name);
+    if (!l) {
+      out.push(a);
+      by.set(a.name, a);
+      continue;
+    }
+    l.addresses.push(...a.addresses);
+    for (const k of ['index', 'kind', 'mtu', 'state', 'mac', 'master', 'linkType', 'slaveKind', 'altnames'] as const) {
+      if (l[k] === undefined && a[k] !== undefined) (l as unknown as Record<string, unknown>)[k] = a[k];
+    }
+    if (l.flags.length === 0) l.flags = a.flags;
+    if (a.peer) l.peer = { ...a.peer, ...l.peer };
+  }
+  return out;
+}
+
+/** Apply `link HOST:IF HOST:IF` and `bridge HOST:BR port IF...` lines. */
+export function applyTopology(world: World, text: string, file: string, errors: InputIssue[], warnings: InputIssue[]): void {
+  const sink = new IssueSink(file);
+  const used = new Map<string, number>();
+  const lines = splitLines(text);
+  const hostOf = (name: string, col: number, lineNo: number): Host | undefined => {
+    const h = world.hosts.find((x) => x.name === name);
+    if (!h) sink.error(lineNo, col, name, `unknown host '${name}'`, `hosts in this world: ${world.hosts.map((x) => x.name).join(', ') || '(none)'}`);
+    return h;
+  };
+  const ifaceOf = (h: Host, name: string, col: number, lineNo: number): Interface | undefined => {
+    const i = h.interfaces.find((x) => x.name === name);
+    if (!i) {
+      const hint = h.inputs['ip-link'] || h.inputs['ip-addr'] ? `interfaces of ${h.name}: ${h.interfaces.map((x) => x.name).join(', ') || '(none)'}` : `host ${h.name} has no ip-link or ip-addr file, so its interfaces are unknown`;
+      sink.error(lineNo, col, name, `host ${h.name} has no interface '${name}'`, hint);
+    }
+    return i;
+  };
+  const endpoint = (t: { text: string; col: number }, lineNo: number): { host: Host; iface: Interface } | undefined => {
+    const c = t.text.indexOf(':');
+    if (c <= 0 || c === t.text.length - 1) {
+      sink.error(lineNo, t.col, t.text, `expected HOST:IF, got '${t.text}'`);
+      return undefined;
+    }
+    const h = hostOf(t.text.slice(0, c), t.col, lineNo);
+    if (!h) return undefined;
+    const i = ifaceOf(h, t.text.slice(c + 1), t.col + c + 1, lineNo);
+    return i ? { host: h, iface: i } : undefined;
+  };
+  for (let li = 0; li < lines.length; li++) {
+    const lineNo = li + 1;
+    const hash = lines[li].indexOf('#');
+    const toks = tokenize(hash >= 0 ? lines[li].slice(0, hash) : lines[li]);
+    if (toks.length === 0) continue;
+    const kw = toks[0].text;
+    if (kw === 'link') {
+      if (toks.length !== 3) {
+        sink.error(lineNo, toks[0].col, lines[li].trim(), 'expected `link HOST:IF HOST:IF`');
+        continue;
+      }
+      const a = endpoint(toks[1], lineNo);
+      const b = endpoint(toks[2], lineNo);
+      if (!a || !b) continue;
+      let dup = false;
+      for (const [e, t] of [[a, toks[1]], [b, toks[2]]] as const) {
+        const key = `${e.host.name}:${e.iface.name}`;
+        if (used.has(key)) {
+          sink.error(lineNo, t.col, t.text, `${key} is already linked on line ${used.get(key)}`);
+          dup = true;
+        }
+      }
+      if (dup) continue;
+      if (a.host === b.host && a.iface === b.iface) {
+        sink.error(lineNo, toks[2].col, toks[2].text, 'an interface cannot be linked to itself');
+        continue;
+      }
+      used.set(`${a.host.name}:${a.iface.name}`, lineNo);
+      used.set(`${b.host.name}:${b.iface.name}`, lineNo);
+      const kind: Link['kind'] = a.iface.kind === 'veth' || b.iface.kind === 'veth' ? 'veth' : 'cable';
+      world.links.push({ a: { host: a.host.name, iface: a.iface.name }, b: { host: b.host.name, iface: b.iface.name }, kind, loc: sink.loc(lineNo, toks[0].col) });
+    } else if (kw === 'bridge') {
+      if (toks.length < 4 || toks[2].text !== 'port') {
+        sink.error(lineNo, toks[0].col, lines[li].trim(), 'expected `bridge HOST:BR port IF [IF...]`');
+        continue;
+      }
+      const br = endpoint(toks[1], lineNo);
+      if (!br) continue;
+      if (br.iface.kind !== undefined && br.iface.kind !== 'bridge') {
+        sink.error(lineNo, toks[1].col, toks[1].text, `${br.host.name}:${br.iface.name} is a ${br.iface.kind}, not a bridge`);
+        continue;
+      }
+      for (const t of toks.slice(3)) {
+        const p = ifaceOf(br.host, t.text, t.col, lineNo);
+        if (!p) continue;
+        if (p === br.iface) sink.error(lineNo, t.col, t.text, 'a bridge cannot be its own port');
+        else if (p.master !== undefined && p.master !== br.iface.name) sink.error(lineNo, t.col, t.text, `${br.host.name}:${p.name} is already a port of ${p.master} (ip-link says master ${p.master})`);
+        else p.master = br.iface.name;
+      }
+    } else {
+      sink.error(lineNo, toks[0].col, kw, `unknown topology keyword '${kw}'`, 'expected `link HOST:IF HOST:IF` or `bridge HOST:BR port IF...`');
+    }
+  }
+  errors.push(...sink.issues.filter((i) => i.severity === 'error'));
+  warnings.push(...sink.warnings);
+}
