@@ -100,6 +100,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   if (!h.conntrackActive) {
     return;
   }
+  emit(sim, { type: 'hook', host: skb.host, hook: skb.local && skb.inIface === undefined ? 'OUTPUT' : 'PREROUTING', table: 'conntrack', priority: -200 });
   if (skb.untracked) {
     emit(sim, { type: 'conntrack', host: skb.host, action: 'untracked', state: 'UNTRACKED', detail: 'marked NOTRACK in raw: no entry, no NAT' });
     return;

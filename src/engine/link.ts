@@ -10,11 +10,19 @@ import { emit, hostByName, idx, newSkb, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, unsupported } from './verdicts.js';
 import { sendIcmpError } from './icmp.js';
+import { confCombined } from './sysctl.js';
+import { fibLookup } from './fib.js';
 
 /** Does a host on the far end answer ARP for `addr`? (arp_ignore=0: any local address, on any interface.) */
 function l2Reachable(sim: Sim, host: string, iface: string, addr: number): boolean {
   const h = idx(sim, host);
   if (h.localAddrs.has(addr)) return true;
+  // arp_process(): with forwarding and proxy_arp on the receiving device, the host answers for a target
+  // it routes through another device (arp_fwd_proxy()).
+  if (confCombined(h.host, iface, 'forwarding', 'dev').value && confCombined(h.host, iface, 'proxy_arp', 'or').value) {
+    const r = fibLookup(h, { dst: addr, src: 0, iif: iface, mark: 0, tos: 0 });
+    if (r.ok && r.type === 'unicast' && r.nexthops.every((n) => n.dev !== iface)) return true;
+  }
   const dev = h.ifaces.get(iface);
   if (dev?.master) return portToward(sim, host, dev.master, addr) !== undefined || bridgePorts(sim, host, dev.master).some((p) => p !== iface && !linkPeer(sim, host, p));
   return false;

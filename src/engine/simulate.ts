@@ -73,7 +73,12 @@ function runOnce(sim: Sim, spec: PacketSpec): Verdict {
   skb.gid = spec.gid;
   // An unbound sender is registered with the wildcard address: its port and peer identify it.
   if (!spec.raw) registerSender(sim, o.host, spec);
-  return localOut(sim, skb, { routeSource: spec.unboundSource, generated: false });
+  const v = localOut(sim, skb, { routeSource: spec.unboundSource, generated: false });
+  // A ping program lives for its one request (ping -c 1): its socket is gone after the query. TCP and UDP
+  // sockets stay, so later packets of the run can be their replies.
+  const st = hostState(sim, o.host);
+  st.sockets = st.sockets.filter((s) => s.proto !== 1);
+  return v;
 }
 
 /** The sending socket exists in the sender's host, so answers can be delivered to it. */

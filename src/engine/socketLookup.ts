@@ -19,6 +19,8 @@ function sockAddr(a: string): number | undefined {
 }
 
 interface Candidate {
+  /** PROTO:ADDR:PORT as the socket is bound (ss's local address). */
+  id: string;
   text: string;
   score: number;
   listener: boolean;
@@ -43,7 +45,7 @@ function dumpCandidates(sockets: readonly Socket[], proto: 'tcp' | 'udp', skb: S
     let score = (la === 0 ? 0 : 4) + (connected ? 8 : 0) + (s.local.dev ? 2 : 0) + (s.family === 4 ? 1 : 0);
     if (proto === 'tcp' && connected) score += 16;
     const where = `${s.local.addr}:${s.local.port}${s.local.dev ? `%${s.local.dev}` : ''}`;
-    out.push({ text: `${proto}:${where}${connected ? ` (connected to ${s.peer!.addr}:${s.peer!.port})` : ''}${s.process ? ` ${s.process}` : ''}`, score, listener });
+    out.push({ id: `${proto}:${la === 0 ? '0.0.0.0' : s.local.addr}:${s.local.port}`, text: `${proto}:${where}${connected ? ` (connected to ${s.peer!.addr}:${s.peer!.port})` : ''}${s.process ? ` ${s.process}` : ''}`, score, listener });
   }
   return out.sort((a, b) => b.score - a.score);
 }
@@ -79,7 +81,7 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
       if (c.listener && !syn) return unsupported(sim, skb, `a non-SYN segment reached the listening socket ${c.text}: the answer depends on TCP state nfsim does not model`);
       if (c.listener) sendSynAck(sim, skb);
     }
-    return { fate: 'delivered', host: skb.host, socket: `${socketName(proto, p.dst, p.dport ?? 0)}`, detail: `received by ${c.text}`, answers: sim.answers };
+    return { fate: 'delivered', host: skb.host, socket: c.id, detail: `received by ${c.text}`, answers: sim.answers };
   }
   if (!known) {
     emit(sim, { type: 'note', host: skb.host, text: `no ss dump for ${skb.host}: whether a socket listens on ${proto} ${formatIpv4(p.dst)}:${p.dport} is not known` });
@@ -109,7 +111,9 @@ function icmpDeliver(sim: Sim, skb: Skb): Verdict {
   if (type === 0) {
     const s = st.sockets.find((x) => x.proto === 1 && x.icmpId === p.icmp?.id && (x.local.addr === 0 || x.local.addr === p.dst));
     if (s) return { fate: 'delivered', host: skb.host, socket: `icmp:${formatIpv4(p.dst)}:id=${s.icmpId}`, detail: `echo reply received by ${s.note}`, answers: sim.answers };
-    return { fate: 'delivered', host: skb.host, socket: 'icmp', detail: 'echo reply reached the ICMP layer; no ping socket with this id is known', answers: sim.answers };
+    // ping_rcv(): no ping socket with this id. (A raw-socket ping would still have received its copy in
+    // raw_local_deliver() before this.)
+    return dropped(sim, skb, 'NO_SOCKET', 'ping_rcv', `no ping socket with id ${p.icmp?.id} on ${skb.host} (a ping program using a raw socket would have received a copy before this drop)`);
   }
   if (isIcmpError(p) && p.icmp?.inner) {
     const inner = p.icmp.inner;

@@ -305,7 +305,10 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
     issue('error', rawLines.length, 1, `*${table.name}`, `COMMIT expected at line ${lines.length} (table ${table.name} opened at line ${tableLine} is not closed)`, 'iptables-restore only applies a table at its COMMIT line; add COMMIT at the end');
     finishTable();
   }
-  if (!seenAnyTable) issue('error', 1, 1, rawLines[0] ?? '', 'no *table line found: not an iptables-save dump');
+  // iptables-save prints nothing at all when no table is loaded: an empty (or comment-only) file is an
+  // empty ruleset, not an error.
+  const hasContent = rawLines.some((x) => x.trim() !== '' && !x.trimStart().startsWith('#'));
+  if (!seenAnyTable && hasContent) issue('error', 1, 1, rawLines[0] ?? '', 'no *table line found: not an iptables-save dump');
 
   issues.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
   if (issues.some((i) => i.severity === 'error')) throw new InputError(issues);

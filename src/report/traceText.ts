@@ -36,7 +36,7 @@ export function renderTrace(trace: TraceEvent[], indent = ''): string[] {
           newPhase(HOOK_WORD[e.hook]);
           lastHook = e.hook;
         }
-        line(`     ${e.table} ${e.hook} (priority ${e.priority})`);
+        if (e.table !== 'conntrack') line(`     ${e.table} ${e.hook} (priority ${e.priority})`);
         break;
       }
       case 'rule':
@@ -61,7 +61,7 @@ export function renderTrace(trace: TraceEvent[], indent = ''): string[] {
         break;
       case 'nat':
         head(e.host);
-        line(`     ${e.kind}: ${e.before}  →  ${e.after}${e.detail ? ` (${e.detail})` : ''}`);
+        line(`     ${e.kind}${/^binding|^address chosen/.test(e.detail ?? '') ? ' binding' : ''}: ${e.before}  →  ${e.after}${e.detail ? ` (${e.detail})` : ''}`);
         break;
       case 'route':
         head(e.host);

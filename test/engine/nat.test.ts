@@ -55,7 +55,7 @@ COMMIT
 describe('conntrack and NAT', () => {
   it('DNAT to a backend; the SYN/ACK is translated back on its way out', () => {
     const { o } = run(w3(NAT_FWD), 'local a tcp 10.0.1.2:40000 > 10.0.1.1:8080 flags S');
-    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'b', socket: 'tcp:10.0.2.2:80' });
+    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'b', socket: 'tcp:0.0.0.0:80' });
     expect(o.trace.some((e) => e.type === 'nat' && e.kind === 'DNAT')).toBe(true);
     const ans = o.verdict.answers[0];
     expect(ans.verdict).toMatchObject({ fate: 'delivered', host: 'a' });
@@ -108,7 +108,7 @@ COMMIT
 `;
     const { outcomes } = run(w3(rules), 'local a tcp 10.0.1.2:40000 > 10.0.1.1:8080 flags S');
     expect(outcomes).toHaveLength(2);
-    expect(outcomes.map((o) => (o.verdict as { socket?: string }).socket).sort()).toEqual(['tcp:10.0.2.2:80', 'tcp:10.0.2.2:81']);
+    expect(outcomes.map((o) => (o.verdict as { socket?: string }).socket).sort()).toEqual(['tcp:0.0.0.0:80', 'tcp:0.0.0.0:81']);
     expect(outcomes[0].probability + outcomes[1].probability).toBeCloseTo(1, 9);
     expect(outcomes[0].probability).toBeCloseTo(0.5, 6);
   });
@@ -137,7 +137,7 @@ COMMIT
 COMMIT
 `;
     const { o } = run(w3(rules), 'local r tcp 0.0.0.0:40000 > 10.0.1.1:2222');
-    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'r', socket: 'tcp:10.0.1.1:22' });
+    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'r', socket: 'tcp:0.0.0.0:22' });
   });
 
   it('NOTRACK: UNTRACKED and no NAT', () => {

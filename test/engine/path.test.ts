@@ -43,7 +43,7 @@ describe('forwarding and routing', () => {
 
   it('forwarding on: SYN delivered to the listener, SYN/ACK comes back to the client socket', () => {
     const { o } = run(line({ sysctl: FWD }), 'local a tcp 10.0.1.2:40000 > 10.0.2.2:80 flags S');
-    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'b', socket: 'tcp:10.0.2.2:80' });
+    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'b', socket: 'tcp:0.0.0.0:80' });
     expect(o.verdict.answers).toHaveLength(1);
     expect(o.verdict.answers[0].verdict).toMatchObject({ fate: 'delivered', host: 'a' });
     expect(o.trace.some((e) => e.type === 'rewrite' && e.what === 'ttl' && e.before === '64' && e.after === '63')).toBe(true);
