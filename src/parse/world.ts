@@ -199,10 +199,11 @@ export function buildHost(s: HostSources): Host {
   const link = run('ip-link', (t, f, w) => parseIpAddr(t, f, { warnings: w })) ?? [];
   const addr = run('ip-addr', (t, f, w) => parseIpAddr(t, f, { warnings: w })) ?? [];
   host.interfaces = mergeInterfaces(link, addr);
-  host.routes = [
-    ...(run('ip-route', (t, f, w) => parseIpRoute(t, f, { warnings: w })) ?? []),
-    ...(run('ip6-route', (t, f, w) => parseIpRoute(t, f, { family: 6, warnings: w })) ?? []),
-  ];
+  const v4routes = run('ip-route', (t, f, w) => parseIpRoute(t, f, { warnings: w })) ?? [];
+  const v6routes = run('ip6-route', (t, f, w) => parseIpRoute(t, f, { family: 6, warnings: w }));
+  // iproute2 prints IPv6 routes too for `ip route show table all` (no -4): when ip6-route is given it is the
+  // authoritative IPv6 table and the copies in ip-route are dropped.
+  host.routes = v6routes ? [...v4routes.filter((r) => r.family === 4), ...v6routes] : v4routes;
   host.rules = [
     ...(run('ip-rule', (t, f, w) => parseIpRule(t, f, { family: 4, warnings: w })) ?? []),
     ...(run('ip6-rule', (t, f, w) => parseIpRule(t, f, { family: 6, warnings: w })) ?? []),

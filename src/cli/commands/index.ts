@@ -1,4 +1,5 @@
 /** The sub-command table. Add a command by adding a file and one line here. */
+import { parseCommand } from './parse.js';
 import { runCommand } from './run.js';
 import { scenarioCommand } from './scenario.js';
 import { traceCommand } from './trace.js';
@@ -10,4 +11,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand, scenarioCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand];
