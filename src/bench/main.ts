@@ -1,1 +1,19 @@
-console.log("bench: no benchmarks yet");
+/** nfsim benchmarks: a plain list of bench functions, each printing its own table. */
+import { benchParse, formatParseBench } from './parse.js';
+import { benchEngine, formatEngineBench } from './engine.js';
+
+export interface Bench {
+  name: string;
+  run(): string;
+}
+
+export const benches: Bench[] = [
+  { name: 'parse', run: () => formatParseBench(benchParse()) },
+  { name: 'engine', run: () => formatEngineBench(benchEngine()) },
+];
+
+const only = process.argv[2];
+for (const b of benches) {
+  if (only && b.name !== only) continue;
+  console.log(b.run());
+}
