@@ -147,3 +147,15 @@ describe('ip addr forms', () => {
     );
   });
 });
+
+describe('ip -o link', () => {
+  it('one line per interface with backslash continuations', () => {
+    const t = '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\\    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n' +
+      '2: veth0@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0 state UP mode DEFAULT group default qlen 1000\\    link/ether 7e:5e:97:fa:71:8b brd ff:ff:ff:ff:ff:ff link-netnsid 0\n';
+    const ifs = parseIpAddr(t, 'o');
+    expect(ifs.map((i) => [i.name, i.kind, i.master, i.mac, i.peer])).toEqual([
+      ['lo', 'loopback', undefined, '00:00:00:00:00:00', undefined],
+      ['veth0', undefined, 'br0', '7e:5e:97:fa:71:8b', { index: 5, netnsId: 0 }],
+    ]);
+  });
+});
