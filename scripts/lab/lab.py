@@ -239,7 +239,7 @@ def cmd_analyse(qdir):
             cands = [s for s in seen if s["iface"] == rx["dev"] and s["dir"] == "in"
                      and rx["t"] - 0.05 <= s["t"] <= rx["t"] + 0.002]
             if cands:
-                best = max(cands, key=lambda s: s["t"])
+                best = min(cands, key=lambda s: abs(s["t"] - rx["t"]))
                 host = best["host"]
                 via = "received on %s:%s (netif_receive_skb dev=%s, nearest tcpdump In line)" % (host, rx["dev"], rx["dev"])
                 pkt = best["summary"]
@@ -268,6 +268,24 @@ def cmd_analyse(qdir):
             j = json.loads(line)
             delivered.append({"host": host, "socket": j["socket"], "peer": j["peer"]})
     # ICMP echo: the host that originated the echo reply (Out without an earlier In of that reply)
+    if meta["proto"] == "tcp" and not delivered:
+        # the SYN reached a listener but the handshake did not complete (accept() never returned):
+        # the host that emitted the SYN/ACK of the probe's flow (Out, no In of it) got it
+        sport, dport = meta["args"][1], meta["args"][3]
+        pat = re.compile(r"^IP \S+\.(\d+) > \S+\.%s: Flags \[S\.\]" % sport)
+        inhosts = {s["host"] for s in seen if pat.search(s["summary"]) and s["dir"] == "in"}
+        for s in seen:
+            m = pat.search(s["summary"])
+            if m and s["dir"] == "out" and s["host"] not in inhosts and s["host"] != meta["sender"]:
+                port = m.group(1)
+                socks = [fn.split("@", 1)[1] for fn in os.listdir(qdir)
+                         if fn.startswith("listen-%s@tcp-" % s["host"]) and fn.endswith("-" + port)]
+                d = {"host": s["host"], "via": "SYN/ACK emitted by this host (handshake not completed)"}
+                if socks:
+                    _, addr, p = socks[0].rsplit("-", 2)
+                    d["socket"] = "tcp:%s:%s" % (addr, p)
+                delivered.append(d)
+                break
     if meta["proto"] == "icmp" and len(meta["args"]) > 4 and meta["args"][4] == "0":
         # an echo reply sent as the probe: it ends where it was last seen arriving (no later Out there)
         ident = meta["args"][2]

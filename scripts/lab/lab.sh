@@ -54,6 +54,7 @@ LAB_CAPTURE="$LAB_DIR/../capture.sh"
 LAB_PY="$LAB_DIR/lab.py"
 LAB_HOSTS=""
 LAB_PIDS=""
+LAB_LISTENERS=""
 LAB_LINKS=""
 LAB_BRIDGE_LINES=""
 LAB_PHASE=""
@@ -153,10 +154,11 @@ lab_listen() {
   local h=$1 proto=$2 addr=$3 port=$4 log i
   mkdir -p "$LAB_TMP/listen"
   log="$LAB_TMP/listen/$h@$proto-$addr-$port.log"
-  : > "$log"
+  : >> "$log"
   # started directly (not through a shell function) so that $! is the listener itself
   ip netns exec "$(lab_ns "$h")" python3 "$LAB_PY" listen "$proto" "$addr" "$port" "$log" &
   LAB_PIDS="$LAB_PIDS $!"
+  LAB_LISTENERS="$LAB_LISTENERS $h,$proto,$addr,$port,$!"
   for i in $(seq 50); do
     if lab_x "$h" ss -Hlntu "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
     sleep 0.1
@@ -177,9 +179,21 @@ lab_settle() {
   done
 }
 
-# lab_reset: forget the previous phase's dynamic state (conntrack entries, rule counters)
+# lab_reset: forget the previous phase's dynamic state: restart the listeners (drops half-open
+# connections that would otherwise retransmit SYN/ACKs into the next phase), flush conntrack, zero counters
 lab_reset() {
-  local h t
+  local h t l old a p pid
+  old=$LAB_LISTENERS
+  LAB_LISTENERS=""
+  for l in $old; do
+    IFS=, read -r h t a p pid <<<"$l"
+    kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  done
+  sleep 0.2
+  for l in $old; do
+    IFS=, read -r h t a p pid <<<"$l"
+    lab_listen "$h" "$t" "$a" "$p"
+  done
   for h in $LAB_HOSTS; do
     lab_x "$h" conntrack -F >/dev/null 2>&1
     for t in raw mangle nat filter; do lab_x "$h" iptables -t $t -Z 2>/dev/null; done
