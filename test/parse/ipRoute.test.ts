@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseIpRoute, parseRouteLine } from '../../src/parse/ipRoute.js';
 import { formatRoute } from '../../src/parse/ipRouteWrite.js';
-import { InputError } from '../../src/model/source.js';
+import { InputError, type InputIssue } from '../../src/model/source.js';
 import type { Route } from '../../src/model/host.js';
 import { ROUTE_FILES, corpusAvailable, readCorpus } from './ipCorpusFiles.js';
 
@@ -13,7 +13,7 @@ const norm = (s: string) => s.split('\n').map((l) => l.trim().replace(/\s+/g, ' 
 describe.runIf(corpusAvailable)('corpus ip-route files', () => {
   for (const f of ROUTE_FILES) {
     it(`loads ${f}`, () => {
-      const warnings: unknown[] = [];
+      const warnings: InputIssue[] = [];
       const rs = parseIpRoute(readCorpus(f), f, { family: fam(f), warnings });
       expect(rs.length).toBeGreaterThan(0);
       expect(warnings).toEqual([]);
@@ -109,7 +109,7 @@ describe('ip route line forms', () => {
   });
   it('unknown words are kept and warned about', () => {
     const warnings: { message: string }[] = [];
-    const rs = parseIpRoute('10.0.0.0/8 dev eth0 frobnicate\n', 'f', { warnings: warnings as never });
+    const rs = parseIpRoute('10.0.0.0/8 dev eth0 frobnicate\n', 'f', { warnings: warnings as InputIssue[] });
     expect(rs[0].flags).toEqual(['frobnicate']);
     expect(warnings[0].message).toMatch(/unknown word 'frobnicate'/);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { formatRule, parseIpRule } from '../../src/parse/ipRule.js';
-import { InputError } from '../../src/model/source.js';
+import { InputError, type InputIssue } from '../../src/model/source.js';
 import type { IpRule } from '../../src/model/host.js';
 import { RULE_FILES, corpusAvailable, readCorpus } from './ipCorpusFiles.js';
 
@@ -15,7 +15,7 @@ const strip = (r: IpRule): unknown => JSON.parse(JSON.stringify({ ...r, loc: und
 describe.runIf(corpusAvailable)('corpus ip-rule files', () => {
   for (const f of RULE_FILES) {
     it(`loads ${f}`, () => {
-      const warnings: unknown[] = [];
+      const warnings: InputIssue[] = [];
       const rs = parseIpRule(readCorpus(f), f, { family: /ip6|-6/.test(f) ? 6 : 4, warnings });
       expect(rs.length).toBeGreaterThan(0);
       expect(warnings).toEqual([]);
