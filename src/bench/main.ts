@@ -10,6 +10,7 @@ export interface Bench {
 export const benches: Bench[] = [
   { name: 'parse', run: () => formatParseBench(benchParse()) },
   { name: 'engine', run: () => formatEngineBench(benchEngine()) },
+  { name: 'established', run: () => formatEngineBench(benchEngine([1_000], 200_000)) },
 ];
 
 const only = process.argv[2];

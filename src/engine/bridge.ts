@@ -22,32 +22,32 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const hooks = brnf !== undefined && brnf.trim() === '1';
   if (h.localAddrs.has(l2) || !portToward(sim, skb.host, bridge, l2)) {
     if (!h.localAddrs.has(l2) && bridgePorts(sim, skb.host, bridge).length > 1) {
-      emit(sim, { type: 'note', host: skb.host, text: `no modelled host behind the ports of ${bridge} owns ${formatIpv4(l2)}: the frame is taken to be for ${bridge} itself` });
+      emit(sim, () => ({ type: 'note', host: skb.host, text: `no modelled host behind the ports of ${bridge} owns ${formatIpv4(l2)}: the frame is taken to be for ${bridge} itself` }));
     }
-    emit(sim, { type: 'note', host: skb.host, text: `frame from port ${port} is addressed to bridge ${bridge} itself: it is received on ${bridge}` });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `frame from port ${port} is addressed to bridge ${bridge} itself: it is received on ${bridge}` }));
     return receive(sim, { ...skb, inIface: bridge, physIn: hooks ? port : undefined, bridged: false });
   }
   const outPort = portToward(sim, skb.host, bridge, l2)!;
-  emit(sim, { type: 'note', host: skb.host, text: `bridge ${bridge} forwards the frame at layer 2 from port ${port} to port ${outPort}` });
+  emit(sim, () => ({ type: 'note', host: skb.host, text: `bridge ${bridge} forwards the frame at layer 2 from port ${port} to port ${outPort}` }));
   if (!hooks) {
-    emit(sim, {
+    emit(sim, () => ({
       type: 'sysctl',
       host: skb.host,
       key: 'net.bridge.bridge-nf-call-iptables',
       value: brnf ?? '(absent: br_netfilter not loaded)',
       source: 'dump',
       effect: 'bridged IPv4 frames bypass iptables',
-    });
+    }));
     const out: Skb = { ...skb, outIface: bridge, physOut: outPort, bridged: true };
     return transmit(sim, out);
   }
-  emit(sim, { type: 'sysctl', host: skb.host, key: 'net.bridge.bridge-nf-call-iptables', value: '1', source: 'dump', loc: h.host.sysctl?.locs['net.bridge.bridge-nf-call-iptables'], effect: 'bridged IPv4 frames meet PREROUTING, FORWARD and POSTROUTING (br_netfilter)' });
+  emit(sim, () => ({ type: 'sysctl', host: skb.host, key: 'net.bridge.bridge-nf-call-iptables', value: '1', source: 'dump', loc: h.host.sysctl?.locs['net.bridge.bridge-nf-call-iptables'], effect: 'bridged IPv4 frames meet PREROUTING, FORWARD and POSTROUTING (br_netfilter)' }));
   const b: Skb = { ...skb, inIface: bridge, physIn: port, bridged: true };
   const dstBefore = b.pkt.dst;
   const v = prerouting(sim, b);
   if (v) return v;
   if (b.pkt.dst !== dstBefore && !portToward(sim, skb.host, bridge, b.pkt.dst)) {
-    emit(sim, { type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' }));
     return routeInputAndGo(sim, { ...b, bridged: false });
   }
   b.outIface = bridge;

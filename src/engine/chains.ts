@@ -118,7 +118,7 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
         if (stack.length === 0 || chain.builtin) {
           const pol = start.policy ?? 'ACCEPT';
           bump(sim, skb, `${table}/${start.name}/policy`);
-          emit(sim, { type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc });
+          emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
           return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
         }
       }
@@ -126,22 +126,24 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       if (!back) {
         const pol = start.policy ?? 'ACCEPT';
         bump(sim, skb, `${table}/${start.name}/policy`);
-        emit(sim, { type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc });
+        emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
         return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
       }
-      emit(sim, { type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name });
+      emit(sim, () => ({ type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name }));
       chain = back.chain;
       i = back.next;
       continue;
     }
     const r = chain.rules[i];
-    const ref = (): RuleRef => ruleRef(table, chain.name, i, r);
     const hm = headerMatches(r, skb, inIface, outIface);
-    if (typeof hm === 'string') return { verdict: 'unsupported', rule: ref(), reason: hm };
+    if (typeof hm === 'string') return { verdict: 'unsupported', rule: ruleRef(table, chain.name, i, r), reason: hm };
     if (!hm) {
       i++;
       continue;
     }
+    const cur = chain;
+    const at = i;
+    const ref = (): RuleRef => ruleRef(table, cur.name, at, r);
     const key = `${table}/${chain.name}/${i}`;
     let matched = true;
     const notes: string[] = [];
@@ -172,12 +174,12 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
     bump(sim, skb, key);
     const t = r.target;
     if (!t) {
-      emit(sim, { type: 'rule', host: skb.host, rule: ref(), target: '(no target: counts only)', description: describeRule(r), notes });
+      emit(sim, () => ({ type: 'rule', host: skb.host, rule: ref(), target: '(no target: counts only)', description: describeRule(r), notes }));
       i++;
       continue;
     }
     if (t.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `target '-j ${t.name}' is not supported: ${t.unsupported.reason}` };
-    emit(sim, { type: 'rule', host: skb.host, rule: ref(), target: targetText(r), description: describeRule(r), notes });
+    emit(sim, () => ({ type: 'rule', host: skb.host, rule: ref(), target: targetText(r), description: describeRule(r), notes }));
     if (t.kind === 'verdict') {
       switch (t.name) {
         case 'ACCEPT':
@@ -190,10 +192,10 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
             // RETURN in a built-in chain: its policy decides.
             const pol = start.policy ?? 'ACCEPT';
             bump(sim, skb, `${table}/${start.name}/policy`);
-            emit(sim, { type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc });
+            emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
             return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
           }
-          emit(sim, { type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name });
+          emit(sim, () => ({ type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name }));
           chain = back.chain;
           i = back.next;
           continue;
@@ -241,7 +243,7 @@ function applyEffect(sim: Sim, skb: Skb, e: TargetEffect, rule: RuleRef): { nat?
     case 'mark': {
       const before = skb.pkt.mark;
       skb.pkt.mark = applyMark(before, e.op, e.value, e.mask);
-      if (before !== skb.pkt.mark) emit(sim, { type: 'mark', host: skb.host, before, after: skb.pkt.mark, what: 'mark' });
+      if (before !== skb.pkt.mark) emit(sim, () => ({ type: 'mark', host: skb.host, before, after: skb.pkt.mark, what: 'mark' }));
       return;
     }
     case 'connmark': {
@@ -250,19 +252,19 @@ function applyEffect(sim: Sim, skb: Skb, e: TargetEffect, rule: RuleRef): { nat?
       if (e.op === 'set') {
         const before = ct.mark;
         ct.mark = ((ct.mark & ~e.mask) ^ e.value) >>> 0;
-        emit(sim, { type: 'mark', host: skb.host, before, after: ct.mark, what: 'ctmark' });
+        emit(sim, () => ({ type: 'mark', host: skb.host, before, after: ct.mark, what: 'ctmark' }));
       } else if (e.op === 'save') {
         const ctmask = e.ctmask ?? 0xffffffff;
         const nfmask = e.nfmask ?? 0xffffffff;
         const before = ct.mark;
         ct.mark = ((ct.mark & ~ctmask) ^ (skb.pkt.mark & nfmask)) >>> 0;
-        emit(sim, { type: 'mark', host: skb.host, before, after: ct.mark, what: 'ctmark' });
+        emit(sim, () => ({ type: 'mark', host: skb.host, before, after: ct.mark, what: 'ctmark' }));
       } else {
         const ctmask = e.ctmask ?? 0xffffffff;
         const nfmask = e.nfmask ?? 0xffffffff;
         const before = skb.pkt.mark;
         skb.pkt.mark = ((skb.pkt.mark & ~nfmask) ^ (ct.mark & ctmask)) >>> 0;
-        emit(sim, { type: 'mark', host: skb.host, before, after: skb.pkt.mark, what: 'mark' });
+        emit(sim, () => ({ type: 'mark', host: skb.host, before, after: skb.pkt.mark, what: 'mark' }));
       }
       return;
     }
@@ -276,13 +278,13 @@ function applyEffect(sim: Sim, skb: Skb, e: TargetEffect, rule: RuleRef): { nat?
     case 'ct':
       if (e.notrack) skb.untracked = true;
       if (e.zone !== undefined) skb.zone = e.zone;
-      if (e.helper) emit(sim, { type: 'note', host: skb.host, text: `CT helper '${e.helper}' assigned: nfsim does not model helper expectations (RELATED data connections)` });
+      if (e.helper) emit(sim, () => ({ type: 'note', host: skb.host, text: `CT helper '${e.helper}' assigned: nfsim does not model helper expectations (RELATED data connections)` }));
       return;
     case 'log':
-      emit(sim, { type: 'note', host: skb.host, text: `logged: ${e.text}` });
+      emit(sim, () => ({ type: 'note', host: skb.host, text: `logged: ${e.text}` }));
       return;
     case 'trace':
-      emit(sim, { type: 'note', host: skb.host, text: 'TRACE: the kernel would log every rule this packet meets from here on' });
+      emit(sim, () => ({ type: 'note', host: skb.host, text: 'TRACE: the kernel would log every rule this packet meets from here on' }));
       return;
     case 'tos':
       skb.pkt.tos = ((skb.pkt.tos & ~e.mask) ^ e.value) & 0xff;

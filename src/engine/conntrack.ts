@@ -44,22 +44,24 @@ export function findEntry(entries: readonly CtEntry[], t: CtTupleN, zone: number
   return undefined;
 }
 
+const UNTRACKED_VIEW: CtView = Object.freeze({ state: 'UNTRACKED', reply: false, snat: false, dnat: false, status: [], mark: 0, zone: 0 }) as CtView;
+const INVALID_VIEW: CtView = Object.freeze({ state: 'INVALID', reply: false, snat: false, dnat: false, status: [], mark: 0, zone: 0 }) as CtView;
+
+/** The packet's conntrack as matches see it. Read-only: tuples and status are shared, not copied. */
 export function ctView(skb: Skb): CtView {
-  if (skb.untracked) return { state: 'UNTRACKED', reply: false, snat: false, dnat: false, status: [], mark: 0, zone: skb.zone };
+  if (skb.untracked) return skb.zone ? { ...UNTRACKED_VIEW, zone: skb.zone } : UNTRACKED_VIEW;
   const ct = skb.ct;
-  if (!ct) return { state: 'INVALID', reply: false, snat: false, dnat: false, status: [], mark: 0, zone: skb.zone };
+  if (!ct) return skb.zone ? { ...INVALID_VIEW, zone: skb.zone } : INVALID_VIEW;
   const e = ct.entry;
-  const status = [...e.status];
-  if (ct.confirmed && !status.includes('CONFIRMED')) status.push('CONFIRMED');
   return {
     state: ct.info,
     reply: ct.dir === 'reply',
     snat: e.status.includes('SRC_NAT'),
     dnat: e.status.includes('DST_NAT'),
-    status,
+    status: ct.confirmed && !e.status.includes('CONFIRMED') ? [...e.status, 'CONFIRMED'] : e.status,
     mark: e.mark,
-    orig: { ...e.orig },
-    replyTuple: { ...e.reply },
+    orig: e.orig,
+    replyTuple: e.reply,
     protoState: e.protoState,
     zone: e.zone,
   };
@@ -100,16 +102,17 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   if (!h.conntrackActive) {
     return;
   }
-  emit(sim, { type: 'hook', host: skb.host, hook: skb.local && skb.inIface === undefined ? 'OUTPUT' : 'PREROUTING', table: 'conntrack', priority: -200 });
+  emit(sim, () => ({ type: 'hook', host: skb.host, hook: skb.local && skb.inIface === undefined ? 'OUTPUT' : 'PREROUTING', table: 'conntrack', priority: -200 }));
   if (skb.untracked) {
-    emit(sim, { type: 'conntrack', host: skb.host, action: 'untracked', state: 'UNTRACKED', detail: 'marked NOTRACK in raw: no entry, no NAT' });
+    emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'untracked', state: 'UNTRACKED', detail: 'marked NOTRACK in raw: no entry, no NAT' }));
     return;
   }
   if (skb.ct) {
     // Looped back through lo: the packet keeps the entry it got in OUTPUT; generated answers carry the
     // entry of the packet they answer (nf_ct_attach()).
     const why = skb.depth > 0 && skb.local ? 'an answer carries the entry of the packet it answers (nf_ct_attach())' : 'looped back: keeps the entry created on output';
-    emit(sim, { type: 'conntrack', host: skb.host, action: 'hit', state: skb.ct.info, entry: entryText(skb.ct.entry), detail: why });
+    const att = skb.ct;
+    emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'hit', state: att.info, entry: entryText(att.entry), detail: why }));
     return;
   }
   const st = hostState(sim, skb.host);
@@ -118,13 +121,13 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     const inner = p.icmp?.inner;
     const hit = inner ? findEntry(st.conntrack, tupleOf(inner), skb.zone) : undefined;
     if (!hit) {
-      emit(sim, { type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'ICMP error about a connection this host does not track' });
+      emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'ICMP error about a connection this host does not track' }));
       return;
     }
     // The embedded packet travelled in `hit.dir`; the error travels the other way.
     const dir = hit.dir === 'orig' ? 'reply' : 'orig';
     skb.ct = { entry: hit.entry, dir, info: 'RELATED', confirmed: true };
-    emit(sim, { type: 'conntrack', host: skb.host, action: 'related', state: 'RELATED', entry: entryText(hit.entry), detail: `ICMP error related to the tracked connection (${dir === 'reply' ? 'reply' : 'original'} direction)` });
+    emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'related', state: 'RELATED', entry: entryText(hit.entry), detail: `ICMP error related to the tracked connection (${dir === 'reply' ? 'reply' : 'original'} direction)` }));
     return;
   }
   const t = tupleOf(p);
@@ -134,7 +137,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     if (p.proto === 6) {
       const tr = tcpTransition(e.protoState, hit.dir, p.tcpFlags ?? 0);
       if (!tr.ok) {
-        emit(sim, { type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', entry: entryText(e), detail: `TCP tracker rejects the segment (${tr.why}); the packet goes on without an entry` });
+        emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', entry: entryText(e), detail: `TCP tracker rejects the segment (${tr.why}); the packet goes on without an entry` }));
         return;
       }
       const seen = e.status.includes('SEEN_REPLY');
@@ -142,7 +145,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
         // "If only reply is a RST, we can consider ourselves not to have an established connection" (tcp_packet()).
         st.conntrack.splice(st.conntrack.indexOf(e), 1);
         skb.ct = { entry: e, dir: 'reply', info: 'ESTABLISHED', confirmed: true };
-        emit(sim, { type: 'conntrack', host: skb.host, action: 'removed', state: 'ESTABLISHED', entry: entryText(e), detail: 'RST answers an unreplied connection: the entry is deleted at once' });
+        emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'removed', state: 'ESTABLISHED', entry: entryText(e), detail: 'RST answers an unreplied connection: the entry is deleted at once' }));
         return;
       }
       e.protoState = tr.next;
@@ -151,7 +154,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     if (hit.dir === 'reply' && !e.status.includes('SEEN_REPLY')) e.status.push('SEEN_REPLY');
     const info = hit.dir === 'reply' || e.status.includes('SEEN_REPLY') ? 'ESTABLISHED' : 'NEW';
     skb.ct = { entry: e, dir: hit.dir, info, confirmed: true };
-    emit(sim, { type: 'conntrack', host: skb.host, action: 'hit', state: info, entry: entryText(e), detail: hit.dir === 'reply' ? 'reply direction of a tracked connection' : info === 'NEW' ? 'original direction, no reply seen yet' : 'original direction of a tracked connection' });
+    emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'hit', state: info, entry: entryText(e), detail: hit.dir === 'reply' ? 'reply direction of a tracked connection' : info === 'NEW' ? 'original direction, no reply seen yet' : 'original direction of a tracked connection' }));
     return;
   }
   // Miss: may the L4 tracker start a connection with this packet?
@@ -165,26 +168,26 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     if (syn && !ack && !rst && !fin) protoState = 'SYN_SENT';
     else if (!syn && !rst && !fin && ack) {
       const loose = sysctlRead(h.host, 'net.netfilter.nf_conntrack_tcp_loose');
-      emit(sim, { type: 'sysctl', host: skb.host, key: loose.key, value: String(loose.value), source: loose.source, loc: loose.loc, effect: loose.value ? 'a mid-stream segment may start a connection (pickup)' : 'a connection must start with a SYN' });
+      emit(sim, () => ({ type: 'sysctl', host: skb.host, key: loose.key, value: String(loose.value), source: loose.source, loc: loose.loc, effect: loose.value ? 'a mid-stream segment may start a connection (pickup)' : 'a connection must start with a SYN' }));
       if (!loose.value) {
-        emit(sim, { type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'first packet is not a SYN and tcp_loose=0 (tcp_new())' });
+        emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'first packet is not a SYN and tcp_loose=0 (tcp_new())' }));
         return;
       }
       protoState = 'ESTABLISHED';
     } else {
-      emit(sim, { type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'a SYN/ACK, FIN or RST cannot start a connection (tcp_new())' });
+      emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'a SYN/ACK, FIN or RST cannot start a connection (tcp_new())' }));
       return;
     }
   } else if (p.proto === 1) {
     const type = p.icmp?.type ?? -1;
     if (!(type in ICMP_REPLY_TYPE)) {
-      emit(sim, { type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: `ICMP type ${type} cannot start a connection (only requests can; an unsolicited reply is INVALID)` });
+      emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: `ICMP type ${type} cannot start a connection (only requests can; an unsolicited reply is INVALID)` }));
       return;
     }
   }
   const e: CtEntry = { id: st.nextCtId++, zone: skb.zone, orig: t, reply: invertTuple(t), status: [], mark: 0, protoState };
   skb.ct = { entry: e, dir: 'orig', info: 'NEW', confirmed: false };
-  emit(sim, { type: 'conntrack', host: skb.host, action: 'new', state: 'NEW', entry: entryText(e), detail: 'new connection (unconfirmed until the packet leaves INPUT/POSTROUTING)' });
+  emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'new', state: 'NEW', entry: entryText(e), detail: 'new connection (unconfirmed until the packet leaves INPUT/POSTROUTING)' }));
 }
 
 /** Conntrack confirm at INPUT / POSTROUTING (priority INT_MAX): the entry enters the table. */
@@ -195,7 +198,7 @@ export function conntrackConfirm(sim: Sim, skb: Skb): void {
   const st = hostState(sim, skb.host);
   const clash = st.conntrack.find((x) => x.zone === ct.entry.zone && (tupleEq(x.orig, ct.entry.orig) || tupleEq(x.reply, ct.entry.reply)));
   if (clash) {
-    emit(sim, { type: 'note', host: skb.host, text: `an entry with the same tuple is already confirmed (${entryText(clash)}); the new one is merged with it` });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `an entry with the same tuple is already confirmed (${entryText(clash)}); the new one is merged with it` }));
     skb.ct = { ...ct, entry: clash, confirmed: true };
     return;
   }
@@ -204,7 +207,7 @@ export function conntrackConfirm(sim: Sim, skb: Skb): void {
   ct.confirmed = true;
   // Re-read the draft object so later changes land in the state.
   skb.ct = { ...ct, entry: st.conntrack[st.conntrack.length - 1] };
-  emit(sim, { type: 'conntrack', host: skb.host, action: 'confirm', state: ct.info, entry: entryText(ct.entry), detail: 'entry confirmed into the table' });
+  emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'confirm', state: ct.info, entry: entryText(ct.entry), detail: 'entry confirmed into the table' }));
 }
 
 /** Entries from a `conntrack -L` dump. */

@@ -23,10 +23,10 @@ export function forward(sim: Sim, skb: Skb, route: FibHit): Verdict {
       sendIcmpError(sim, skb, 3, 4, `fragmentation needed (next-hop MTU ${mtu})`, false, mtu);
       return dropped(sim, skb, 'PKT_TOO_BIG', 'ip_forward', `${p.length} bytes with DF set do not fit the MTU ${mtu} of ${out}`, { counter: 'IpFragFails' });
     }
-    emit(sim, { type: 'note', host: skb.host, text: `${p.length} bytes exceed the MTU ${mtu} of ${out}: the kernel fragments after POSTROUTING (nfsim follows the packet as one)` });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `${p.length} bytes exceed the MTU ${mtu} of ${out}: the kernel fragments after POSTROUTING (nfsim follows the packet as one)` }));
   }
   skb.pkt = { ...p, ttl: p.ttl - 1 };
-  emit(sim, { type: 'rewrite', host: skb.host, what: 'ttl', before: String(p.ttl), after: String(p.ttl - 1) });
+  emit(sim, () => ({ type: 'rewrite', host: skb.host, what: 'ttl', before: String(p.ttl), after: String(p.ttl - 1) }));
   const inIf = skb.inIface;
   let v = tableStep(sim, skb, 'mangle', 'FORWARD', -150, inIf, out);
   if (v) return v;

@@ -57,7 +57,7 @@ export function portToward(sim: Sim, host: string, bridge: string, addr: number)
 export function transmit(sim: Sim, skb: Skb): Verdict {
   const out = skb.outIface!;
   if (out === 'lo') {
-    emit(sim, { type: 'link', from: `${skb.host}:lo`, to: `${skb.host}:lo`, kind: 'loopback' });
+    emit(sim, () => ({ type: 'link', from: `${skb.host}:lo`, to: `${skb.host}:lo`, kind: 'loopback' }));
     const back: Skb = { ...skb, pkt: { ...skb.pkt }, inIface: 'lo', outIface: undefined, local: false, routedLocal: undefined };
     return receive(sim, back);
   }
@@ -74,7 +74,7 @@ export function transmit(sim: Sim, skb: Skb): Verdict {
         return { fate: 'forwarded', host: skb.host, iface: out, packet: packetSummary(skb.pkt), detail: `sent out bridge ${out} toward ${formatIpv4(nh)}, which no modelled host on its ports owns`, answers: sim.answers };
       }
     } else port = p;
-    emit(sim, { type: 'note', host: skb.host, text: `bridge ${out} delivers the frame on port ${port} (toward ${formatIpv4(nh)})` });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `bridge ${out} delivers the frame on port ${port} (toward ${formatIpv4(nh)})` }));
   }
   const peer = linkPeer(sim, skb.host, port);
   if (!peer) {
@@ -84,11 +84,11 @@ export function transmit(sim: Sim, skb: Skb): Verdict {
   const nh = skb.nexthop ?? skb.pkt.dst;
   if (!l2Reachable(sim, peer.host, peer.iface, nh)) {
     // Nobody on the link answers ARP for the next hop: neigh_invalidate() drops the queued packets.
-    emit(sim, { type: 'note', host: skb.host, text: `no host on the link ${skb.host}:${port} — ${peer.host}:${peer.iface} owns ${formatIpv4(nh)}: ARP gets no answer` });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `no host on the link ${skb.host}:${port} — ${peer.host}:${peer.iface} owns ${formatIpv4(nh)}: ARP gets no answer` }));
     if (!skb.local) sendIcmpError(sim, skb, 3, 1, 'neighbour resolution failed: ICMP host unreachable', false);
     return dropped(sim, skb, 'NEIGH_FAILED', 'neigh_invalidate', `ARP for the next hop ${formatIpv4(nh)} on ${port} gets no answer (about 3 s of probes), so the packet is dropped${skb.local ? '; the sending socket sees EHOSTUNREACH' : ''}`);
   }
-  emit(sim, { type: 'link', from: `${skb.host}:${port}`, to: `${peer.host}:${peer.iface}`, kind: peer.kind });
+  emit(sim, () => ({ type: 'link', from: `${skb.host}:${port}`, to: `${peer.host}:${peer.iface}`, kind: peer.kind }));
   const next = newSkb(peer.host, { ...skb.pkt, mark: 0 }, false, skb.depth);
   next.inIface = peer.iface;
   next.nexthop = skb.nexthop;

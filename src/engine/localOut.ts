@@ -61,7 +61,7 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
   }
   const dev = res.type === 'local' ? 'lo' : (nh.dev ?? '');
   const gw = nh.via ? Number(nh.via.split('.').reduce((a, b) => a * 256 + Number(b), 0)) : p.dst;
-  emit(sim, {
+  emit(sim, () => ({
     type: 'route',
     host: skb.host,
     direction: 'output',
@@ -70,7 +70,7 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
     routeLoc: res.route.loc,
     rule: describeRule(res.rule),
     table: res.table,
-  });
+  }));
   return { hit: res, nh, dev, nexthop: gw, src };
 }
 
@@ -85,7 +85,7 @@ export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
   if ('error' in r) {
     if (r.error === 'UNKNOWN') return unsupported(sim, skb, r.detail);
     if (opts.generated) {
-      emit(sim, { type: 'note', host: skb.host, text: `the generated packet cannot be routed (${r.error}); it is not sent` });
+      emit(sim, () => ({ type: 'note', host: skb.host, text: `the generated packet cannot be routed (${r.error}); it is not sent` }));
       return dropped(sim, skb, 'IP_OUTNOROUTES', 'icmp_route_lookup', r.detail);
     }
     return { fate: 'send-error', host: skb.host, errno: r.error, counter: ERRNO_COUNTER[r.error], detail: `${r.detail}: the system call fails with ${r.error}; no packet is sent`, answers: sim.answers };
@@ -128,7 +128,7 @@ function reroute(sim: Sim, skb: Skb, why: string): Verdict | undefined {
     if (r.error === 'UNKNOWN') return unsupported(sim, skb, r.detail);
     return dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', `re-routing after ${why} failed (${r.error}): ip_route_me_harder() drops the packet`);
   }
-  emit(sim, { type: 'route', host: skb.host, direction: 'reroute', result: `${why}: now out ${r.dev}${r.nh.via ? ` via ${r.nh.via}` : ''} (source kept: ${formatIpv4(skb.pkt.src)})`, route: describeRoute(r.hit.route), routeLoc: r.hit.route.loc, rule: describeRule(r.hit.rule), table: r.hit.table });
+  emit(sim, () => ({ type: 'route', host: skb.host, direction: 'reroute', result: `${why}: now out ${r.dev}${r.nh.via ? ` via ${r.nh.via}` : ''} (source kept: ${formatIpv4(skb.pkt.src)})`, route: describeRoute(r.hit.route), routeLoc: r.hit.route.loc, rule: describeRule(r.hit.rule), table: r.hit.table }));
   skb.outIface = r.dev;
   skb.nexthop = r.nexthop;
   skb.routedLocal = r.hit.type === 'local';

@@ -26,7 +26,7 @@ export function natHook(sim: Sim, skb: Skb, hook: Hook, manip: Manip, inIface?: 
   const e = ct.entry;
   const done = manip === 'SRC' ? 'SRC_NAT_DONE' : 'DST_NAT_DONE';
   if ((ct.info === 'NEW' || ct.info === 'RELATED') && !e.status.includes(done)) {
-    emit(sim, { type: 'hook', host: skb.host, hook, table: 'nat', priority: manip === 'DST' ? -100 : 100 });
+    emit(sim, () => ({ type: 'hook', host: skb.host, hook, table: 'nat', priority: manip === 'DST' ? -100 : 100 }));
     const res = runTable(sim, skb, 'nat', hook, inIface, outIface);
     if (res.verdict !== 'accept') return { ok: false, table: res };
     if (res.nat) {
@@ -51,7 +51,7 @@ export function natPacket(sim: Sim, skb: Skb, manip: Manip): void {
   if (!e.status.includes(bit)) return;
   const other = ct.dir === 'orig' ? e.reply : e.orig;
   const target = invertTuple(other);
-  const before = packetSummary(skb.pkt);
+  const before = sim.tracing ? packetSummary(skb.pkt) : '';
   if (ct.info === 'RELATED' && isIcmpError(skb.pkt)) {
     // Inner header: the opposite manip with the other direction's tuple; outer: addresses only.
     const inner = skb.pkt.icmp!.inner;
@@ -60,10 +60,10 @@ export function natPacket(sim: Sim, skb: Skb, manip: Manip): void {
   } else {
     skb.pkt = manipPacket(skb.pkt, target, manip, true);
   }
-  const after = packetSummary(skb.pkt);
+  const after = sim.tracing ? packetSummary(skb.pkt) : '';
   if (before !== after) {
     const kind = ct.dir === 'orig' ? (manip === 'DST' ? 'DNAT' : 'SNAT') : manip === 'DST' ? 'un-SNAT' : 'un-DNAT';
-    emit(sim, { type: 'nat', host: skb.host, kind, before, after, detail: ct.dir === 'reply' ? 'reply of a translated connection: the binding is undone' : 'binding of this connection applied' });
+    emit(sim, () => ({ type: 'nat', host: skb.host, kind, before, after, detail: ct.dir === 'reply' ? 'reply of a translated connection: the binding is undone' : 'binding of this connection applied' }));
   }
 }
 
@@ -97,7 +97,7 @@ function identityBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip): void {
   if (remapped) {
     setReply(e, remapped, 'SRC');
     e.status.push('SRC_NAT');
-    emit(sim, { type: 'nat', host: skb.host, kind: 'port-remap', before: tupleText(orig), after: tupleText(remapped), detail: 'the reply tuple clashed with another connection: source port remapped (null binding); nfsim takes the first free port upward from the original, the kernel starts at a random offset' });
+    emit(sim, () => ({ type: 'nat', host: skb.host, kind: 'port-remap', before: tupleText(orig), after: tupleText(remapped), detail: 'the reply tuple clashed with another connection: source port remapped (null binding); nfsim takes the first free port upward from the original, the kernel starts at a random offset' }));
   }
 }
 
@@ -204,7 +204,7 @@ function setupBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip, req: NatRequ
   const before = tupleText(orig);
   setReply(e, t, manip);
   if (!tupleEq(t, orig)) e.status.push(manip === 'SRC' ? 'SRC_NAT' : 'DST_NAT');
-  emit(sim, { type: 'nat', host: skb.host, kind, before, after: tupleText(t), detail: detail || 'binding stored in the conntrack entry: every later packet of this connection is rewritten the same way, replies in reverse' });
+  emit(sim, () => ({ type: 'nat', host: skb.host, kind, before, after: tupleText(t), detail: detail || 'binding stored in the conntrack entry: every later packet of this connection is rewritten the same way, replies in reverse' }));
   return undefined;
 }
 

@@ -25,7 +25,7 @@ export function postrouting(sim: Sim, skb: Skb): Verdict {
   if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'POSTROUTING') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', n.drop);
   conntrackConfirm(sim, skb);
   if (!out) {
-    emit(sim, { type: 'note', host: skb.host, text: 'no egress device' });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: 'no egress device' }));
     return unsupported(sim, skb, 'the packet has no egress device');
   }
   return transmit(sim, skb);

@@ -20,7 +20,7 @@ const isZeronet = (a: number) => a >>> 24 === 0;
 const isLoopback = (a: number) => a >>> 24 === 127;
 
 function sysctlEvent(sim: Sim, host: string, parts: SysctlValue[], effect: string): void {
-  for (const p of parts) emit(sim, { type: 'sysctl', host, key: p.key, value: String(p.value), source: p.source, loc: p.loc, effect });
+  for (const p of parts) emit(sim, () => ({ type: 'sysctl', host, key: p.key, value: String(p.value), source: p.source, loc: p.loc, effect }));
 }
 
 export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
@@ -36,7 +36,7 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
   if (isMulticast(p.src) || isLbcast(p.src)) return martianSrc('IP_INVALID_SOURCE', 'a multicast or broadcast source');
   if (isLbcast(p.dst) || (p.src === 0 && p.dst === 0)) {
     skb.routedLocal = true;
-    emit(sim, { type: 'route', host: skb.host, direction: 'input', result: 'limited broadcast: local input' });
+    emit(sim, () => ({ type: 'route', host: skb.host, direction: 'input', result: 'limited broadcast: local input' }));
     return localIn(sim, skb);
   }
   if (isZeronet(p.src)) return martianSrc('IP_INVALID_SOURCE', 'source in 0.0.0.0/8');
@@ -47,18 +47,18 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
     if (!rl.value) return dropped(sim, skb, 'IP_LOCALNET', 'ip_rcv_finish_core', `${isLoopback(p.dst) ? 'destination' : 'source'} in 127.0.0.0/8 arrived on ${dev} and route_localnet is off`);
   }
   if (!h.routesKnown) return unsupported(sim, skb, `no ip-route dump for ${skb.host}: its routes are not known`);
-  if (h.localTableDerived) emit(sim, { type: 'note', host: skb.host, text: 'the dump has no `table local` routes: they were derived from the interface addresses (as fib_add_ifaddr() creates them)' });
+  if (h.localTableDerived) emit(sim, () => ({ type: 'note', host: skb.host, text: 'the dump has no `table local` routes: they were derived from the interface addresses (as fib_add_ifaddr() creates them)' }));
   const fwd = confCombined(h.host, dev, 'forwarding', 'dev');
   const res = fibLookup(h, { dst: p.dst, src: p.src, iif: dev, mark: p.mark, tos: p.tos, proto: p.proto, sport: p.sport, dport: p.dport });
   if (!res.ok) {
-    emit(sim, { type: 'route', host: skb.host, direction: 'input', result: `no usable route to ${formatIpv4(p.dst)} (${res.error})`, route: res.route ? describeRoute(res.route) : undefined, routeLoc: res.route?.loc, rule: res.rule ? describeRule(res.rule) : undefined, table: res.table });
+    emit(sim, () => ({ type: 'route', host: skb.host, direction: 'input', result: `no usable route to ${formatIpv4(p.dst)} (${res.error})`, route: res.route ? describeRoute(res.route) : undefined, routeLoc: res.route?.loc, rule: res.rule ? describeRule(res.rule) : undefined, table: res.table }));
     if (!fwd.value) {
       sysctlEvent(sim, skb.host, fwd.parts, `forwarding is off on ${dev}: a packet that is not for this host is refused`);
       return ipError(sim, skb, 'EHOSTUNREACH', false);
     }
     return ipError(sim, skb, res.error, true);
   }
-  emit(sim, { type: 'route', host: skb.host, direction: 'input', result: routeResultText(res, dev), route: describeRoute(res.route), routeLoc: res.route.loc, rule: describeRule(res.rule), table: res.table });
+  emit(sim, () => ({ type: 'route', host: skb.host, direction: 'input', result: routeResultText(res, dev), route: describeRoute(res.route), routeLoc: res.route.loc, rule: describeRule(res.rule), table: res.table }));
   if (res.type === 'broadcast') {
     skb.routedLocal = true;
     if (p.src !== 0) {

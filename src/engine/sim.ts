@@ -54,6 +54,8 @@ export interface Choice {
 
 export interface Sim {
   world: World;
+  /** Whether trace events are recorded. */
+  tracing: boolean;
   state: RunState;
   trace: TraceEvent[];
   /** Choices fixed by the caller for this run (a prefix of the branch path). */
@@ -83,8 +85,9 @@ export function hostState(sim: Sim, name: string): HostRunState {
   return s;
 }
 
-export function emit(sim: Sim, e: TraceEvent): void {
-  sim.trace.push(e);
+/** Record a trace event. Events are built lazily: a run without a trace (throughput) builds none. */
+export function emit(sim: Sim, e: () => TraceEvent): void {
+  if (sim.tracing) sim.trace.push(e());
 }
 
 /** A random decision of the kernel: returns whether the "match"/first branch is taken on this run. */

@@ -3,7 +3,11 @@
  * changed; the run state is updated with immer. Where the kernel decides at random (statistic --mode random,
  * multipath), every branch is explored and returned with its probability.
  */
-import { produce } from 'immer';
+import { Immer } from 'immer';
+
+// The engine never mutates a state outside `produce`; freezing every result would only cost time.
+const immer = new Immer({ autoFreeze: false });
+const produce = immer.produce;
 import { formatIpv4 } from '../model/addr.js';
 import type { World } from '../model/host.js';
 import { InputError } from '../model/source.js';
@@ -55,17 +59,17 @@ function runOnce(sim: Sim, spec: PacketSpec): Verdict {
   if (o.kind === 'arrive') {
     const skb = newSkb(o.host, pkt, false, 0);
     skb.inIface = o.iface;
-    emit(sim, { type: 'start', host: o.host, summary: packetSummary(pkt), where: `arrives on ${o.host}:${o.iface}` });
+    emit(sim, () => ({ type: 'start', host: o.host, summary: packetSummary(pkt), where: `arrives on ${o.host}:${o.iface}` }));
     const peer = linkPeer(sim, o.host, o.iface);
     if (peer && hostByName(sim, peer.host) && hostIndex(hostByName(sim, peer.host)!).localAddrs.has(pkt.src)) registerSender(sim, peer.host, spec);
     return receive(sim, skb);
   }
   const host = hostByName(sim, o.host)!;
   const h = hostIndex(host);
-  emit(sim, { type: 'start', host: o.host, summary: packetSummary(pkt), where: `sent by a local socket on ${o.host}${spec.unboundSource ? ' (unbound: routing picks the source)' : ''}` });
+  emit(sim, () => ({ type: 'start', host: o.host, summary: packetSummary(pkt), where: `sent by a local socket on ${o.host}${spec.unboundSource ? ' (unbound: routing picks the source)' : ''}` }));
   if (!spec.unboundSource && !spec.raw && !h.localAddrs.has(pkt.src)) {
     const nl = sysctlRead(host, 'net.ipv4.ip_nonlocal_bind');
-    emit(sim, { type: 'sysctl', host: o.host, key: nl.key, value: String(nl.value), source: nl.source, loc: nl.loc, effect: nl.value ? 'bind() to an absent address succeeds, but sending from it still fails' : 'bind() to an address the host does not have fails' });
+    emit(sim, () => ({ type: 'sysctl', host: o.host, key: nl.key, value: String(nl.value), source: nl.source, loc: nl.loc, effect: nl.value ? 'bind() to an absent address succeeds, but sending from it still fails' : 'bind() to an address the host does not have fails' }));
     return { fate: 'send-error', host: o.host, errno: nl.value ? 'ENETUNREACH' : 'EADDRNOTAVAIL', detail: `${formatIpv4(pkt.src)} is not an address of ${o.host}: a socket cannot send from it (use \`raw\` for a raw socket, or 0.0.0.0 to let routing choose)`, answers: [] };
   }
   const skb = newSkb(o.host, pkt, true, 0);
@@ -105,7 +109,12 @@ function registerSender(sim: Sim, host: string, spec: PacketSpec): void {
   });
 }
 
-export function simulate(world: World, state: RunState, spec: PacketSpec): SimResult {
+export interface SimulateOptions {
+  /** Record trace events (default true). Without them a run is faster; verdicts are the same. */
+  trace?: boolean;
+}
+
+export function simulate(world: World, state: RunState, spec: PacketSpec, opts: SimulateOptions = {}): SimResult {
   checkSpec(world, spec);
   const outcomes: Outcome[] = [];
   const states: RunState[] = [];
@@ -120,7 +129,7 @@ export function simulate(world: World, state: RunState, spec: PacketSpec): SimRe
     let sim!: Sim;
     let verdict!: Verdict;
     const next = produce(state, (draft) => {
-      sim = { world, state: draft, trace: [], forced, choices: [], answers: [] };
+      sim = { world, tracing: opts.trace !== false, state: draft, trace: [], forced, choices: [], answers: [] };
       verdict = runOnce(sim, spec);
     });
     let p = 1;

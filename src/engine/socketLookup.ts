@@ -69,12 +69,12 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
   const proto = p.proto === 6 ? 'tcp' : 'udp';
   const run = runCandidate(st.sockets, p.proto, skb);
   if (run) {
-    emit(sim, { type: 'socket', host: skb.host, socket: socketName(proto, run.local.addr, run.local.port), detail: run.note });
+    emit(sim, () => ({ type: 'socket', host: skb.host, socket: socketName(proto, run.local.addr, run.local.port), detail: run.note }));
     return { fate: 'delivered', host: skb.host, socket: socketName(proto, run.local.addr, run.local.port), detail: `received by ${run.note}`, answers: sim.answers };
   }
   const c = dumpCandidates(h.host.sockets ?? [], proto, skb)[0];
   if (c) {
-    emit(sim, { type: 'socket', host: skb.host, socket: c.text, detail: 'from the ss dump' });
+    emit(sim, () => ({ type: 'socket', host: skb.host, socket: c.text, detail: 'from the ss dump' }));
     if (proto === 'tcp') {
       const f = p.tcpFlags ?? 0;
       const syn = (f & TCP_FLAGS.SYN) !== 0 && (f & TCP_FLAGS.ACK) === 0;
@@ -84,7 +84,7 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
     return { fate: 'delivered', host: skb.host, socket: c.id, detail: `received by ${c.text}`, answers: sim.answers };
   }
   if (!known) {
-    emit(sim, { type: 'note', host: skb.host, text: `no ss dump for ${skb.host}: whether a socket listens on ${proto} ${formatIpv4(p.dst)}:${p.dport} is not known` });
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `no ss dump for ${skb.host}: whether a socket listens on ${proto} ${formatIpv4(p.dst)}:${p.dport} is not known` }));
     return { fate: 'delivered', host: skb.host, detail: `reached the ${proto.toUpperCase()} layer of ${skb.host}; the socket table is not known (add an ss dump to know whether anything listens)`, answers: sim.answers };
   }
   if (proto === 'tcp') {
@@ -102,7 +102,7 @@ function icmpDeliver(sim: Sim, skb: Skb): Verdict {
   const type = p.icmp?.type ?? -1;
   if (type === 8) {
     const ign = sysctlRead(h.host, 'net.ipv4.icmp_echo_ignore_all');
-    emit(sim, { type: 'sysctl', host: skb.host, key: ign.key, value: String(ign.value), source: ign.source, loc: ign.loc, effect: ign.value ? 'echo requests are consumed without a reply' : 'echo requests are answered' });
+    emit(sim, () => ({ type: 'sysctl', host: skb.host, key: ign.key, value: String(ign.value), source: ign.source, loc: ign.loc, effect: ign.value ? 'echo requests are consumed without a reply' : 'echo requests are answered' }));
     if (ign.value) return { fate: 'delivered', host: skb.host, socket: 'icmp:echo', detail: 'consumed by icmp_echo() without a reply (icmp_echo_ignore_all=1; no drop event)', answers: sim.answers };
     sendEchoReply(sim, skb);
     return { fate: 'delivered', host: skb.host, socket: 'icmp:echo', detail: 'answered by the kernel (icmp_echo())', answers: sim.answers };

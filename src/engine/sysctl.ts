@@ -67,8 +67,19 @@ export function confRead(host: Host, iface: string, name: string): SysctlValue {
 
 export type Combine = 'dev' | 'or' | 'max';
 
-/** A per-interface setting combined with conf.all the way the kernel does. */
+const combinedCache = new WeakMap<Host, Map<string, { value: number; parts: SysctlValue[] }>>();
+
+/** A per-interface setting combined with conf.all the way the kernel does (cached per host: the world is immutable). */
 export function confCombined(host: Host, iface: string, name: string, how: Combine): { value: number; parts: SysctlValue[] } {
+  let m = combinedCache.get(host);
+  if (!m) combinedCache.set(host, (m = new Map()));
+  const k = iface + '|' + name;
+  let v = m.get(k);
+  if (!v) m.set(k, (v = confCombinedUncached(host, iface, name, how)));
+  return v;
+}
+
+function confCombinedUncached(host: Host, iface: string, name: string, how: Combine): { value: number; parts: SysctlValue[] } {
   const dev = confRead(host, iface, name);
   if (how === 'dev') return { value: dev.value, parts: [dev] };
   const all = sysctlRead(host, `net.ipv4.conf.all.${name}`);

@@ -23,7 +23,7 @@ export function ruleDropSite(sim: Sim, skb: Skb): string {
 export function tableStep(sim: Sim, skb: Skb, table: TableName, hook: Hook, priority: number, inIface?: string, outIface?: string): Verdict | undefined {
   const h = idx(sim, skb.host);
   if (!h.chains.get(table)?.get(hook)) return undefined;
-  emit(sim, { type: 'hook', host: skb.host, hook, table, priority });
+  emit(sim, () => ({ type: 'hook', host: skb.host, hook, table, priority }));
   const res = runTable(sim, skb, table, hook, inIface, outIface);
   return tableVerdict(sim, skb, res, table, hook);
 }

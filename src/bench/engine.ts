@@ -1,0 +1,87 @@
+/**
+ * Engine benchmarks on a kube-proxy-shaped node: the time to trace a NEW connection to a service in the
+ * middle of a 100k-rule dump (after loading), and the throughput for packets of an established connection.
+ */
+import { parsePacketSpec } from '../engine/packetSpec.js';
+import { initialState, simulate } from '../engine/simulate.js';
+import { formatIpv4, parseIpv4, prefixMask } from '../model/addr.js';
+import type { Host, Route, World } from '../model/host.js';
+import { parseIptablesSave } from '../parse/iptablesSave.js';
+import { generateKubeProxyDump } from './kubeProxyGen.js';
+
+function net(text: string) {
+  const [a, l] = text.split('/');
+  const len = Number(l ?? 32);
+  return { family: 4 as const, addr: a, len, v4: parseIpv4(a)!, maskBits: prefixMask(len) };
+}
+
+function kubeNode(rules: number): { world: World; service: { ip: string; port: number; proto: string }; ruleCount: number } {
+  const dump = generateKubeProxyDump({ rules });
+  const rs = parseIptablesSave(dump.text, 'kube-node/iptables-save', 4);
+  // The service in the middle of KUBE-SERVICES.
+  const nat = rs.tables.find((t) => t.name === 'nat')!;
+  const svcRules = nat.chains.find((c) => c.name === 'KUBE-SERVICES')!.rules.filter((r) => r.target?.name.startsWith('KUBE-SVC-'));
+  const mid = svcRules[Math.floor(svcRules.length / 2)];
+  const m = /-d (\S+)\/32 -p (\w+) .* --dport (\d+)/.exec(mid.text)!;
+  const loc = { file: 'kube-node/ip-route', line: 1, col: 1 };
+  const route = (dst: string, dev: string, via?: string): Route => ({ family: 4, table: 'main', type: 'unicast', dst: net(dst), nexthops: [{ dev, via, flags: [] }], flags: [], loc });
+  const host: Host = {
+    name: 'node',
+    interfaces: [
+      { name: 'lo', kind: 'loopback', flags: ['UP'], addresses: [{ family: 4, local: net('127.0.0.1/8'), scope: 'host', secondary: false, flags: [], loc }] },
+      { name: 'eth0', flags: ['UP'], mtu: 1500, addresses: [{ family: 4, local: net('192.168.0.10/24'), scope: 'global', secondary: false, flags: [], loc }] },
+      { name: 'cni0', flags: ['UP'], mtu: 1500, addresses: [{ family: 4, local: net('10.244.0.1/16'), scope: 'global', secondary: false, flags: [], loc }] },
+    ],
+    routes: [route('192.168.0.0/24', 'eth0'), route('10.244.0.0/16', 'cni0'), route('0.0.0.0/0', 'eth0', '192.168.0.1')],
+    rules: [],
+    sysctl: { file: 'kube-node/sysctl', values: { 'net.ipv4.ip_forward': '1', 'net.ipv4.conf.eth0.forwarding': '1', 'net.ipv4.conf.cni0.forwarding': '1' }, locs: {} },
+    iptables: rs,
+    inputs: { 'iptables-save': 'kube-node/iptables-save', 'ip-route': 'kube-node/ip-route', 'ip-addr': 'kube-node/ip-addr', sysctl: 'kube-node/sysctl' },
+    absent: {},
+    issues: [],
+  };
+  return { world: { source: '(bench)', hosts: [host], links: [], issues: [] }, service: { ip: m[1], port: Number(m[3]), proto: m[2] }, ruleCount: dump.rules };
+}
+
+export interface EngineBenchRow {
+  rules: number;
+  newMedianMs: number;
+  outcomes: number;
+  establishedPps: number;
+}
+
+export function benchEngine(sizes: number[] = [10_000, 100_000], established = 20_000): EngineBenchRow[] {
+  const rows: EngineBenchRow[] = [];
+  for (const size of sizes) {
+    const { world, service, ruleCount } = kubeNode(size);
+    const syn = parsePacketSpec(`arrive node:eth0 ${service.proto} 192.168.0.50:40000 > ${service.ip}:${service.port}${service.proto === 'tcp' ? ' flags S' : ''}`);
+    const base = initialState(world);
+    simulate(world, base, syn); // warm up (host index, caches)
+    const times: number[] = [];
+    let outcomes = 0;
+    for (let i = 0; i < 31; i++) {
+      const t0 = process.hrtime.bigint();
+      const r = simulate(world, base, syn);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      outcomes = r.outcomes.length;
+    }
+    times.sort((a, b) => a - b);
+    const after = simulate(world, base, syn).states[0];
+    const ack = parsePacketSpec(`arrive node:eth0 ${service.proto} 192.168.0.50:40000 > ${service.ip}:${service.port}${service.proto === 'tcp' ? ' flags A' : ''}`);
+    let state = after;
+    const n = established;
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) state = simulate(world, state, ack, { trace: false }).states[0];
+    const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+    rows.push({ rules: ruleCount, newMedianMs: times[15], outcomes, establishedPps: Math.round(n / secs) });
+  }
+  return rows;
+}
+
+export function formatEngineBench(rows: EngineBenchRow[]): string {
+  const lines = ['engine: NEW connection to a service in the middle of KUBE-SERVICES (median of 31, all random branches), then established packets', '| rules | NEW trace (median) | branches | established packets/s |', '|---:|---:|---:|---:|'];
+  for (const r of rows) lines.push(`| ${r.rules} | ${r.newMedianMs.toFixed(3)} ms | ${r.outcomes} | ${r.establishedPps} |`);
+  return lines.join('\n');
+}
+
+export { formatIpv4 };
