@@ -315,6 +315,16 @@ export function applyTopology(world: World, text: string, file: string, errors: 
       }
       used.set(`${a.host.name}:${a.iface.name}`, lineNo);
       used.set(`${b.host.name}:${b.iface.name}`, lineNo);
+      // Cross-check with what ip-link printed after '@' (veth peer ifindex, or name in the same namespace).
+      for (const [x, y, t] of [[a, b, toks[1]], [b, a, toks[2]]] as const) {
+        const p = x.iface.peer;
+        if (!p) continue;
+        if (p.index !== undefined && y.iface.index !== undefined && p.index !== y.iface.index) {
+          sink.warn(lineNo, t.col, t.text, `ip-link says the peer of ${x.host.name}:${x.iface.name} is ifindex ${p.index}, but ${y.host.name}:${y.iface.name} has index ${y.iface.index}`, 'check the topology line against the @ifN of ip -d link');
+        } else if (p.name !== undefined && x.host === y.host && p.name !== y.iface.name && x.iface.kind === 'veth') {
+          sink.warn(lineNo, t.col, t.text, `ip-link says the peer of ${x.host.name}:${x.iface.name} is ${p.name}, not ${y.iface.name}`);
+        }
+      }
       const kind: Link['kind'] = a.iface.kind === 'veth' || b.iface.kind === 'veth' ? 'veth' : 'cable';
       world.links.push({ a: { host: a.host.name, iface: a.iface.name }, b: { host: b.host.name, iface: b.iface.name }, kind, loc: sink.loc(lineNo, toks[0].col) });
     } else if (kw === 'bridge') {

@@ -115,3 +115,13 @@ describe.runIf(existsSync(SCEN))('scenario worlds load', () => {
     }
   }
 });
+
+describe('topology cross-check with ip-link', () => {
+  it('warns when the link contradicts the @ifN peer index', () => {
+    const w = loadWorld(join(FIX, 'peer-mismatch'));
+    expect(w.links).toHaveLength(1);
+    expect(w.issues.map((i) => `${i.loc.line}:${i.loc.col} ${i.severity} ${i.message}`)).toEqual([
+      '1:18 warning ip-link says the peer of router:veth2 is ifindex 9, but client:eth0 has index 2',
+    ]);
+  });
+});
