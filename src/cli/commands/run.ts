@@ -28,7 +28,7 @@ export const runCommand: Command = {
     }
     const queries = parseQueries(text, file);
     const global = typeof a.flags.expect === 'string' ? parseExpect(a.flags.expect) : undefined;
-    const { results, state } = runQueries(world, queries);
+    const { results, state } = runQueries(world, queries, undefined, { trace: a.flags.verbose === true || a.flags.json === true });
     let failed = 0;
     const json: unknown[] = [];
     results.forEach((r, i) => {
