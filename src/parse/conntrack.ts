@@ -73,7 +73,8 @@ export function parseConntrack(text: string, file: string, opts: LoadOptions = {
           continue;
         }
       }
-      if (TUPLE_KEYS.has(key) && tupleNo > 0 && !(key === 'id' && tupleNo === 0)) {
+      // `id=` belongs to the tuple for ICMP echo; elsewhere (`conntrack -L -o id`) it is the entry id.
+      if (TUPLE_KEYS.has(key) && tupleNo > 0 && !(key === 'id' && e.proto !== 1 && e.proto !== 58)) {
         if (key === 'src' || key === 'dst') {
           const a = parseAddr(val);
           if (!a) sink.error(lineNo, t.col + eq + 1, val, `'${val}' is not an address`);

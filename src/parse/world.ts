@@ -96,6 +96,9 @@ function readHostDir(dir: string, name: string): HostSources {
     if (isKind(f)) s.inputs[f] = { file: p, text: readFileSync(p, 'utf8') };
     else s.issues.push({ severity: 'warning', loc: { file: p, line: 0, col: 0 }, text: f, message: `file '${f}' is not a known input; ignored`, hint: `known file names: ${INPUT_KINDS.join(', ')}` });
   }
+  if (Object.keys(s.inputs).length === 0) {
+    s.issues.push({ severity: 'warning', loc: { file: dir, line: 0, col: 0 }, text: name, message: `host folder ${name} holds no input file: nothing is known about this host`, hint: `known file names: ${INPUT_KINDS.join(', ')}` });
+  }
   return s;
 }
 

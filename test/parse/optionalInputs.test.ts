@@ -51,10 +51,12 @@ describe('conntrack -L', () => {
         'tcp      6 119 SYN_SENT src=10.0.0.1 dst=10.0.0.3 sport=40001 dport=80 [UNREPLIED] src=10.0.0.3 dst=10.0.0.1 sport=80 dport=40001 mark=0 use=1\n' +
         'icmp     1 29 src=10.0.0.1 dst=10.0.0.2 type=8 code=0 id=7 src=10.0.0.2 dst=10.0.0.1 type=0 code=0 id=7 mark=0 use=1\n' +
         'ipv6     10 udp      17 20 src=2001:db8::1 dst=2001:db8::2 sport=5 dport=53 src=2001:db8::2 dst=2001:db8::1 sport=53 dport=5 mark=0 zone=3 use=2\n' +
-        'conntrack v1.4.6 (conntrack-tools): 4 flow entries have been shown.\n',
+        'tcp      6 10 CLOSE src=10.0.0.1 dst=10.0.0.2 sport=1 dport=2 src=10.0.0.2 dst=10.0.0.1 sport=2 dport=1 mark=0 use=1 id=3735928559\n' +
+        'conntrack v1.4.6 (conntrack-tools): 5 flow entries have been shown.\n',
       'ct',
     );
-    expect(es.map((e) => [e.tcpState, e.status])).toEqual([['ESTABLISHED', ['ASSURED', 'SEEN_REPLY']], ['SYN_SENT', ['UNREPLIED']], [undefined, ['SEEN_REPLY']], [undefined, ['SEEN_REPLY']]]);
+    expect(es.map((e) => [e.tcpState, e.status])).toEqual([['ESTABLISHED', ['ASSURED', 'SEEN_REPLY']], ['SYN_SENT', ['UNREPLIED']], [undefined, ['SEEN_REPLY']], [undefined, ['SEEN_REPLY']], ['CLOSE', ['SEEN_REPLY']]]);
+    expect(es[4].reply).toEqual({ src: '10.0.0.2', dst: '10.0.0.1', sport: 2, dport: 1 });
     expect(es[0].mark).toBe(16);
     expect(es[2].orig).toEqual({ src: '10.0.0.1', dst: '10.0.0.2', type: 8, code: 0, id: 7 });
     expect(es[3]).toMatchObject({ family: 6, zone: 3, proto: 17 });
