@@ -41,6 +41,11 @@ export const DSFIELD_NAMES: Record<string, number> = {
   AF31: 0x68, AF32: 0x70, AF33: 0x78, AF41: 0x88, AF42: 0x90, AF43: 0x98, EF: 0xb8,
 };
 
+/** ip(8) prints the reserved tables by name; hand-written dumps may use the numbers. Same table. */
+export function canonicalTable(t: string): string {
+  return ({ '253': 'default', '254': 'main', '255': 'local' } as Record<string, string>)[t] ?? t;
+}
+
 export function parseDsfield(text: string): number | undefined {
   if (/^0x[0-9a-f]{1,2}$/i.test(text)) return parseInt(text.slice(2), 16);
   if (/^\d{1,3}$/.test(text) && Number(text) < 256) return Number(text);
@@ -139,7 +144,7 @@ function parseRouteToks(toks: Tok[], lineNo: number, sink: IssueSink, opts: Rout
   i++;
   const r: RouteDraft = {
     family: dst?.family ?? opts.family ?? 4,
-    table: opts.table ?? 'main',
+    table: canonicalTable(opts.table ?? 'main'),
     type,
     dst: dst ?? anyNet(opts.family ?? 4),
     nexthops: [],
@@ -226,7 +231,7 @@ function parseAttrs(toks: Tok[], start: number, lineNo: number, sink: IssueSink,
       case 'table': {
         const v = need(i, 'a table name or number');
         if (!v) return;
-        r.table = v.text;
+        r.table = canonicalTable(v.text);
         i++;
         break;
       }

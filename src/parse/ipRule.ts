@@ -2,7 +2,7 @@
 import type { Family, IpNet } from '../model/addr.js';
 import type { IpRule } from '../model/host.js';
 import { parseNet } from './inet.js';
-import { parseDsfield } from './ipRoute.js';
+import { canonicalTable, parseDsfield } from './ipRoute.js';
 import { IssueSink, parseUint, parseUintAny, splitLines, tokenize, type LoadOptions, type Tok } from './lineSource.js';
 
 /** IP protocol names as getprotobynumber / ip(8) print them. */
@@ -156,7 +156,7 @@ function parseRuleToks(toks: Tok[], lineNo: number, sink: IssueSink, family?: Fa
         actionSeen = true;
         r.action = 'lookup';
         if (v.text === '[l3mdev-table]') r.l3mdev = true;
-        else r.table = v.text;
+        else r.table = canonicalTable(v.text);
         break;
       }
       case 'goto': {

@@ -214,3 +214,10 @@ describe('robustness (fast-check)', () => {
     );
   });
 });
+
+describe('reserved table numbers', () => {
+  it('table 255 is local, 254 main', () => {
+    expect(parseRouteLine('local 10.0.0.1 dev eth0 table 255 scope host').table).toBe('local');
+    expect(parseRouteLine('10.0.0.0/8 dev eth0 table 254').table).toBe('main');
+  });
+});

@@ -115,3 +115,12 @@ describe('print∘parse round trip (fast-check)', () => {
     );
   });
 });
+
+describe('reserved table numbers', () => {
+  it('254/255/253 are main/local/default', () => {
+    expect(one('1:\tfrom all lookup 254').table).toBe('main');
+    expect(one('1:\tfrom all lookup 255').table).toBe('local');
+    expect(one('1:\tfrom all lookup 253').table).toBe('default');
+    expect(one('1:\tfrom all lookup 100').table).toBe('100');
+  });
+});
