@@ -51,7 +51,8 @@ export function loadWorld(path: string): World {
     sources = r.hosts;
     topology = r.topology;
   } else {
-    sources = readBundle(readFileSync(path, 'utf8'), path, errors);
+    const text = readText(path, errors);
+    sources = text === undefined ? [] : readBundle(text, path, errors);
   }
   const hosts: Host[] = [];
   for (const s of sources) {
@@ -64,6 +65,17 @@ export function loadWorld(path: string): World {
   if (topology) applyTopology(world, topology.text, topology.file, errors, world.issues);
   if (errors.length) throw new InputError([...errors, ...hosts.flatMap((h) => h.issues), ...world.issues]);
   return world;
+}
+
+/** Read a file; a directory or unreadable file becomes an error issue (never a raw fs exception). */
+function readText(path: string, issues: InputIssue[]): string | undefined {
+  try {
+    if (!statSync(path).isFile()) throw new Error('not a regular file');
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    issues.push({ severity: 'error', loc: { file: path, line: 0, col: 0 }, text: path, message: `cannot read: ${e instanceof Error ? e.message : String(e)}` });
+    return undefined;
+  }
 }
 
 function hostFilesIn(dir: string): string[] {
@@ -81,7 +93,8 @@ function readWorldDir(dir: string, errors: InputIssue[]): { hosts: HostSources[]
     hosts.push(readHostDir(p, e));
   }
   const topoPath = join(dir, 'topology');
-  const topology = existsSync(topoPath) ? { file: topoPath, text: readFileSync(topoPath, 'utf8') } : undefined;
+  const topoText = existsSync(topoPath) ? readText(topoPath, errors) : undefined;
+  const topology = topoText !== undefined ? { file: topoPath, text: topoText } : undefined;
   if (hosts.length === 0) {
     errors.push({ severity: 'error', loc: { file: dir, line: 0, col: 0 }, text: dir, message: 'no host found: a world directory holds one folder per host (with ip-addr, iptables-save, ...), a host directory holds those files', hint: `known file names: ${INPUT_KINDS.join(', ')}` });
   }
@@ -93,7 +106,10 @@ function readHostDir(dir: string, name: string): HostSources {
   for (const f of readdirSync(dir).sort()) {
     const p = join(dir, f);
     if (f.startsWith('.')) continue;
-    if (isKind(f)) s.inputs[f] = { file: p, text: readFileSync(p, 'utf8') };
+    if (isKind(f)) {
+      const text = readText(p, s.issues);
+      if (text !== undefined) s.inputs[f] = { file: p, text };
+    }
     else s.issues.push({ severity: 'warning', loc: { file: p, line: 0, col: 0 }, text: f, message: `file '${f}' is not a known input; ignored`, hint: `known file names: ${INPUT_KINDS.join(', ')}` });
   }
   if (Object.keys(s.inputs).length === 0) {

@@ -125,3 +125,24 @@ describe('topology cross-check with ip-link', () => {
     ]);
   });
 });
+
+describe('unreadable inputs', () => {
+  it('a directory where a file is expected is an InputError, not an fs exception', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'nfsim-w-'));
+    try {
+      mkdirSync(join(d, 'ip-route'));
+      writeFileSync(join(d, 'ip-rule'), '0:\tfrom all lookup local\n');
+      try {
+        loadWorld(d);
+        expect.unreachable();
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        expect((e as InputError).issues[0].message).toMatch(/cannot read: not a regular file/);
+      }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
