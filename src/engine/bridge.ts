@@ -10,6 +10,7 @@ import { prerouting } from './prerouting.js';
 import { receive } from './receive.js';
 import { routeInputAndGo } from './routeInput.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
+import { sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { postrouting } from './postrouting.js';
 import { tableStep } from './verdicts.js';
@@ -18,8 +19,8 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const h = idx(sim, skb.host);
   const port = skb.inIface!;
   const l2 = skb.nexthop ?? skb.pkt.dst;
-  const brnf = h.host.sysctl?.values['net.bridge.bridge-nf-call-iptables'];
-  const hooks = brnf !== undefined && brnf.trim() === '1';
+  const brnf = sysctlView(h.host).bridgeNfCallIptables();
+  const hooks = brnf.value === 1;
   if (h.localAddrs.has(l2) || !portToward(sim, skb.host, bridge, l2)) {
     if (!h.localAddrs.has(l2) && bridgePorts(sim, skb.host, bridge).length > 1) {
       emit(sim, () => ({ type: 'note', host: skb.host, text: `no modelled host behind the ports of ${bridge} owns ${formatIpv4(l2)}: the frame is taken to be for ${bridge} itself` }));
@@ -33,15 +34,16 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
     emit(sim, () => ({
       type: 'sysctl',
       host: skb.host,
-      key: 'net.bridge.bridge-nf-call-iptables',
-      value: brnf ?? '(absent: br_netfilter not loaded)',
-      source: 'dump',
-      effect: 'bridged IPv4 frames bypass iptables',
+      key: brnf.key,
+      value: String(brnf.value),
+      source: brnf.source,
+      loc: brnf.loc,
+      effect: `bridged IPv4 frames bypass iptables${brnf.note ? ` (${brnf.note})` : ''}`,
     }));
     const out: Skb = { ...skb, outIface: bridge, physOut: outPort, bridged: true };
     return transmit(sim, out);
   }
-  emit(sim, () => ({ type: 'sysctl', host: skb.host, key: 'net.bridge.bridge-nf-call-iptables', value: '1', source: 'dump', loc: h.host.sysctl?.locs['net.bridge.bridge-nf-call-iptables'], effect: 'bridged IPv4 frames meet PREROUTING, FORWARD and POSTROUTING (br_netfilter)' }));
+  emit(sim, () => ({ type: 'sysctl', host: skb.host, key: brnf.key, value: '1', source: brnf.source, loc: brnf.loc, effect: `bridged IPv4 frames meet PREROUTING, FORWARD and POSTROUTING (br_netfilter)${brnf.note ? `; ${brnf.note}` : ''}` }));
   const b: Skb = { ...skb, inIface: bridge, physIn: port, bridged: true };
   const dstBefore = b.pkt.dst;
   const v = prerouting(sim, b);

@@ -19,7 +19,7 @@ function l2Reachable(sim: Sim, host: string, iface: string, addr: number): boole
   if (h.localAddrs.has(addr)) return true;
   // arp_process(): with forwarding and proxy_arp on the receiving device, the host answers for a target
   // it routes through another device (arp_fwd_proxy()).
-  if (confCombined(h.host, iface, 'forwarding', 'dev').value && confCombined(h.host, iface, 'proxy_arp', 'or').value) {
+  if (confCombined(h.host, iface, 'forwarding').value && confCombined(h.host, iface, 'proxy_arp').value) {
     const r = fibLookup(h, { dst: addr, src: 0, iif: iface, mark: 0, tos: 0 });
     if (r.ok && r.type === 'unicast' && r.nexthops.every((n) => n.dev !== iface)) return true;
   }

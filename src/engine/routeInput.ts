@@ -42,13 +42,13 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
   if (isZeronet(p.src)) return martianSrc('IP_INVALID_SOURCE', 'source in 0.0.0.0/8');
   if (isZeronet(p.dst)) return dropped(sim, skb, 'IP_INVALID_DEST', 'ip_rcv_finish_core', 'destination in 0.0.0.0/8');
   if (isLoopback(p.dst) || isLoopback(p.src)) {
-    const rl = confCombined(h.host, dev, 'route_localnet', 'or');
+    const rl = confCombined(h.host, dev, 'route_localnet');
     sysctlEvent(sim, skb.host, rl.parts, rl.value ? '127.0.0.0/8 is routable on this interface' : '127.0.0.0/8 addresses are martian on a non-loopback interface');
     if (!rl.value) return dropped(sim, skb, 'IP_LOCALNET', 'ip_rcv_finish_core', `${isLoopback(p.dst) ? 'destination' : 'source'} in 127.0.0.0/8 arrived on ${dev} and route_localnet is off`);
   }
   if (!h.routesKnown) return unsupported(sim, skb, `no ip-route dump for ${skb.host}: its routes are not known`);
   if (h.localTableDerived) emit(sim, () => ({ type: 'note', host: skb.host, text: 'the dump has no `table local` routes: they were derived from the interface addresses (as fib_add_ifaddr() creates them)' }));
-  const fwd = confCombined(h.host, dev, 'forwarding', 'dev');
+  const fwd = confCombined(h.host, dev, 'forwarding');
   const res = fibLookup(h, { dst: p.dst, src: p.src, iif: dev, mark: p.mark, tos: p.tos, proto: p.proto, sport: p.sport, dport: p.dport });
   if (!res.ok) {
     emit(sim, () => ({ type: 'route', host: skb.host, direction: 'input', result: `no usable route to ${formatIpv4(p.dst)} (${res.error})`, route: res.route ? describeRoute(res.route) : undefined, routeLoc: res.route?.loc, rule: res.rule ? describeRule(res.rule) : undefined, table: res.table }));
@@ -101,9 +101,9 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
   const h = idx(sim, skb.host);
   const p = skb.pkt;
   const dev = skb.inIface ?? '';
-  const rpf = confCombined(h.host, dev, 'rp_filter', 'max');
-  const acceptLocal = confCombined(h.host, dev, 'accept_local', 'or');
-  const txRedirects = confCombined(h.host, dev, 'send_redirects', 'or');
+  const rpf = confCombined(h.host, dev, 'rp_filter');
+  const acceptLocal = confCombined(h.host, dev, 'accept_local');
+  const txRedirects = confCombined(h.host, dev, 'send_redirects');
   const fast = !rpf.value && (dev !== oif || !txRedirects.value);
   if (fast) {
     if (acceptLocal.value) return undefined;
@@ -116,7 +116,7 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
     }
   }
   // __fib_validate_source(): reverse lookup of the source (flowi4_iif = oif or lo, mark only with src_valid_mark).
-  const svm = confCombined(h.host, dev, 'src_valid_mark', 'or');
+  const svm = confCombined(h.host, dev, 'src_valid_mark');
   const rev = fibLookup(h, { dst: p.src, src: p.dst, iif: oif || 'lo', mark: svm.value ? p.mark : 0, tos: p.tos });
   const noAddr = (h.addrsByIface.get(dev) ?? []).length === 0;
   const fail = (why: string): Verdict => {
