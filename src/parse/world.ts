@@ -17,6 +17,18 @@ import { parseIptablesSave } from './iptablesSave.js';
 import { IssueSink, splitLines, tokenize } from './lineSource.js';
 import { parseSs } from './ss.js';
 import { parseSysctl } from './sysctl.js';
+import { parse as parseTopologyLine, SyntaxError as TopoSyntaxError } from './generated/topology.js';
+
+interface TopoEndpoint {
+  host: string;
+  iface: string;
+  col: number;
+  ifCol: number;
+  text: string;
+}
+type TopoStmt =
+  | { kind: 'link'; col: number; a: TopoEndpoint; b: TopoEndpoint }
+  | { kind: 'bridge'; col: number; br: TopoEndpoint; ports: { name: string; col: number }[] };
 
 export const INPUT_KINDS: readonly InputKind[] = [
   'iptables-save', 'ip6tables-save', 'ip-link', 'ip-addr', 'ip-route', 'ip6-route', 'ip-rule', 'ip6-rule',
@@ -294,33 +306,34 @@ export function applyTopology(world: World, text: string, file: string, errors: 
     }
     return i;
   };
-  const endpoint = (t: { text: string; col: number }, lineNo: number): { host: Host; iface: Interface } | undefined => {
-    const c = t.text.indexOf(':');
-    if (c <= 0 || c === t.text.length - 1) {
-      sink.error(lineNo, t.col, t.text, `expected HOST:IF, got '${t.text}'`);
-      return undefined;
-    }
-    const h = hostOf(t.text.slice(0, c), t.col, lineNo);
+  const endpoint = (e: TopoEndpoint, lineNo: number): { host: Host; iface: Interface } | undefined => {
+    const h = hostOf(e.host, e.col, lineNo);
     if (!h) return undefined;
-    const i = ifaceOf(h, t.text.slice(c + 1), t.col + c + 1, lineNo);
+    const i = ifaceOf(h, e.iface, e.ifCol, lineNo);
     return i ? { host: h, iface: i } : undefined;
   };
   for (let li = 0; li < lines.length; li++) {
     const lineNo = li + 1;
-    const hash = lines[li].indexOf('#');
-    const toks = tokenize(hash >= 0 ? lines[li].slice(0, hash) : lines[li]);
-    if (toks.length === 0) continue;
-    const kw = toks[0].text;
-    if (kw === 'link') {
-      if (toks.length !== 3) {
-        sink.error(lineNo, toks[0].col, lines[li].trim(), 'expected `link HOST:IF HOST:IF`');
-        continue;
-      }
-      const a = endpoint(toks[1], lineNo);
-      const b = endpoint(toks[2], lineNo);
+    let st: TopoStmt | null;
+    try {
+      st = parseTopologyLine(lines[li], { grammarSource: file }) as TopoStmt | null;
+    } catch (e) {
+      if (!(e instanceof TopoSyntaxError)) throw e;
+      const kw = tokenize(lines[li])[0];
+      const form = kw?.text === 'link' ? '`link HOST:IF HOST:IF`' : kw?.text === 'bridge' ? '`bridge HOST:BR port IF [IF...]`' : undefined;
+      if (form) sink.error(lineNo, e.location.start.column, lines[li].trim(), `expected ${form}`, e.found === null ? 'the line ends too early' : e.message);
+      else sink.error(lineNo, kw?.col ?? 1, kw?.text ?? lines[li], `unknown topology keyword '${kw?.text ?? ''}'`, 'expected `link HOST:IF HOST:IF` or `bridge HOST:BR port IF...`');
+      continue;
+    }
+    if (!st) continue;
+    if (st.kind === 'link') {
+      const a = endpoint(st.a, lineNo);
+      const b = endpoint(st.b, lineNo);
       if (!a || !b) continue;
+      const ta = { text: st.a.text, col: st.a.col };
+      const tb = { text: st.b.text, col: st.b.col };
       let dup = false;
-      for (const [e, t] of [[a, toks[1]], [b, toks[2]]] as const) {
+      for (const [e, t] of [[a, ta], [b, tb]] as const) {
         const key = `${e.host.name}:${e.iface.name}`;
         if (used.has(key)) {
           sink.error(lineNo, t.col, t.text, `${key} is already linked on line ${used.get(key)}`);
@@ -329,13 +342,13 @@ export function applyTopology(world: World, text: string, file: string, errors: 
       }
       if (dup) continue;
       if (a.host === b.host && a.iface === b.iface) {
-        sink.error(lineNo, toks[2].col, toks[2].text, 'an interface cannot be linked to itself');
+        sink.error(lineNo, tb.col, tb.text, 'an interface cannot be linked to itself');
         continue;
       }
       used.set(`${a.host.name}:${a.iface.name}`, lineNo);
       used.set(`${b.host.name}:${b.iface.name}`, lineNo);
       // Cross-check with what ip-link printed after '@' (veth peer ifindex, or name in the same namespace).
-      for (const [x, y, t] of [[a, b, toks[1]], [b, a, toks[2]]] as const) {
+      for (const [x, y, t] of [[a, b, ta], [b, a, tb]] as const) {
         const p = x.iface.peer;
         if (!p) continue;
         if (p.index !== undefined && y.iface.index !== undefined && p.index !== y.iface.index) {
@@ -345,27 +358,21 @@ export function applyTopology(world: World, text: string, file: string, errors: 
         }
       }
       const kind: Link['kind'] = a.iface.kind === 'veth' || b.iface.kind === 'veth' ? 'veth' : 'cable';
-      world.links.push({ a: { host: a.host.name, iface: a.iface.name }, b: { host: b.host.name, iface: b.iface.name }, kind, loc: sink.loc(lineNo, toks[0].col) });
-    } else if (kw === 'bridge') {
-      if (toks.length < 4 || toks[2].text !== 'port') {
-        sink.error(lineNo, toks[0].col, lines[li].trim(), 'expected `bridge HOST:BR port IF [IF...]`');
-        continue;
-      }
-      const br = endpoint(toks[1], lineNo);
+      world.links.push({ a: { host: a.host.name, iface: a.iface.name }, b: { host: b.host.name, iface: b.iface.name }, kind, loc: sink.loc(lineNo, st.col) });
+    } else {
+      const br = endpoint(st.br, lineNo);
       if (!br) continue;
       if (br.iface.kind !== undefined && br.iface.kind !== 'bridge') {
-        sink.error(lineNo, toks[1].col, toks[1].text, `${br.host.name}:${br.iface.name} is a ${br.iface.kind}, not a bridge`);
+        sink.error(lineNo, st.br.col, st.br.text, `${br.host.name}:${br.iface.name} is a ${br.iface.kind}, not a bridge`);
         continue;
       }
-      for (const t of toks.slice(3)) {
-        const p = ifaceOf(br.host, t.text, t.col, lineNo);
+      for (const t of st.ports) {
+        const p = ifaceOf(br.host, t.name, t.col, lineNo);
         if (!p) continue;
-        if (p === br.iface) sink.error(lineNo, t.col, t.text, 'a bridge cannot be its own port');
-        else if (p.master !== undefined && p.master !== br.iface.name) sink.error(lineNo, t.col, t.text, `${br.host.name}:${p.name} is already a port of ${p.master} (ip-link says master ${p.master})`);
+        if (p === br.iface) sink.error(lineNo, t.col, t.name, 'a bridge cannot be its own port');
+        else if (p.master !== undefined && p.master !== br.iface.name) sink.error(lineNo, t.col, t.name, `${br.host.name}:${p.name} is already a port of ${p.master} (ip-link says master ${p.master})`);
         else p.master = br.iface.name;
       }
-    } else {
-      sink.error(lineNo, toks[0].col, kw, `unknown topology keyword '${kw}'`, 'expected `link HOST:IF HOST:IF` or `bridge HOST:BR port IF...`');
     }
   }
   errors.push(...sink.issues.filter((i) => i.severity === 'error'));

@@ -79,7 +79,7 @@ describe('error cases: every issue, exact file:line:col', () => {
     expect(errorsOf(join(FIX, 'bad-topology'))).toEqual([
       "bad-topology/topology:1:13: unknown host 'c'",
       "bad-topology/topology:2:15: host b has no interface 'eth9'",
-      'bad-topology/topology:4:1: expected `link HOST:IF HOST:IF`',
+      'bad-topology/topology:4:12: expected `link HOST:IF HOST:IF`',
       "bad-topology/topology:5:1: unknown topology keyword 'frobnicate'",
     ]);
   });
@@ -141,6 +141,35 @@ describe('unreadable inputs', () => {
         expect(e).toBeInstanceOf(InputError);
         expect((e as InputError).issues[0].message).toMatch(/cannot read: not a regular file/);
       }
+    } finally {
+      rmSync(d, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('topology grammar', () => {
+  it('comments, spacing, and syntax errors per line', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const d = mkdtempSync(join(tmpdir(), 'nfsim-t-'));
+    try {
+      for (const h of ['a', 'b']) {
+        mkdirSync(join(d, h));
+        writeFileSync(join(d, h, 'ip-addr'), '1: lo    inet 127.0.0.1/8 scope host lo\n2: eth0    inet 10.0.0.1/24 scope global eth0\n');
+      }
+      writeFileSync(join(d, 'topology'), '# comment only\n\t link   a:eth0\tb:eth0   # trailing\n\nlink a:eth0 b:\nbridge a:lo port\n');
+      try {
+        loadWorld(d);
+        expect.unreachable();
+      } catch (e) {
+        expect((e as InputError).issues.map((i) => `${i.loc.line}:${i.loc.col} ${i.message} | ${i.hint}`)).toEqual([
+          '4:13 expected `link HOST:IF HOST:IF` | Expected HOST:IF but "b" found.',
+          '5:17 expected `bridge HOST:BR port IF [IF...]` | the line ends too early',
+        ]);
+      }
+      writeFileSync(join(d, 'topology'), '# comment only\n\t link   a:eth0\tb:eth0   # trailing\n');
+      const w = loadWorld(d);
+      expect(w.links).toEqual([{ a: { host: 'a', iface: 'eth0' }, b: { host: 'b', iface: 'eth0' }, kind: 'cable', loc: { file: join(d, 'topology'), line: 2, col: 3 } }]);
     } finally {
       rmSync(d, { recursive: true, force: true });
     }
