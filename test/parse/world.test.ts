@@ -163,7 +163,7 @@ describe('topology grammar', () => {
         expect.unreachable();
       } catch (e) {
         expect((e as InputError).issues.map((i) => `${i.loc.line}:${i.loc.col} ${i.message} | ${i.hint}`)).toEqual([
-          '4:13 expected `link HOST:IF HOST:IF` | Expected HOST:IF or whitespace but "b" found.',
+          '4:13 expected `link HOST:IF HOST:IF` | Expected HOST:IF but "b" found.',
           '5:17 expected `bridge HOST:BR port IF [IF...]` | the line ends too early',
         ]);
       }
