@@ -64,7 +64,8 @@ export function loadWorld(path: string): World {
     topology = r.topology;
   } else {
     const text = readText(path, errors);
-    sources = text === undefined ? [] : readBundle(text, path, errors);
+    const kind = text === undefined ? undefined : singleDumpKind(text, path);
+    sources = text === undefined ? [] : kind ? [{ name: basename(path), inputs: { [kind]: { file: path, text } }, absent: {}, issues: [] }] : readBundle(text, path, errors);
   }
   const hosts: Host[] = [];
   for (const s of sources) {
@@ -77,6 +78,26 @@ export function loadWorld(path: string): World {
   if (topology) applyTopology(world, topology.text, topology.file, errors, world.issues);
   if (errors.length) throw new InputError([...errors, ...hosts.flatMap((h) => h.issues), ...world.issues]);
   return world;
+}
+
+/**
+ * A lone dump file (not a bundle): recognise which command printed it, so `nfsim parse FILE` works on a
+ * single iptables-save / ip route / ip addr / ip rule / sysctl output. The host is named after the file.
+ */
+export function singleDumpKind(text: string, path: string): InputKind | undefined {
+  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  if (lines.length === 0) return /ip6tables/.test(basename(path)) ? 'ip6tables-save' : /iptables/.test(basename(path)) ? 'iptables-save' : undefined;
+  if (text.startsWith('#nfsim-bundle')) return undefined;
+  if (lines.some((l) => /^\*(filter|nat|mangle|raw|security)\b/.test(l))) {
+    const v6 = /ip6tables/.test(basename(path)) || lines.some((l) => /^-A .*(-[sd]|--(source|destination)) !? ?[0-9a-f]*:[0-9a-f:]*\//.test(l));
+    return v6 ? 'ip6tables-save' : 'iptables-save';
+  }
+  if (lines.filter((l) => /^[a-z][\w./-]* ?= ?/.test(l)).length >= lines.length * 0.8) return 'sysctl';
+  if (lines.some((l) => /^\d+:\s+(not\s+)?(from|to)\s/.test(l))) return 'ip-rule';
+  if (lines.some((l) => /^\d+:\s+\S+:?\s.*(mtu|<|\sinet6?\s)/.test(l))) return 'ip-addr';
+  const routeStart = /^(default|local|broadcast|unreachable|blackhole|prohibit|throw|multicast|anycast|nat|unicast|nexthop|cache|\d+\.\d+\.\d+\.\d+|[0-9a-f]*:[0-9a-f:]*)(\/\d+)?(\s|$)/;
+  if (lines.every((l) => routeStart.test(l))) return /ip6|-6/.test(basename(path)) ? 'ip6-route' : 'ip-route';
+  return undefined;
 }
 
 /** Read a file; a directory or unreadable file becomes an error issue (never a raw fs exception). */
