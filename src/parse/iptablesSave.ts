@@ -36,7 +36,7 @@ type PLine =
   | { k: 'table'; line: number; name: string; rest: string }
   | { k: 'chain'; line: number; name: string; policy: string; counters: [string, string] | null; rest: string }
   | { k: 'commit'; line: number }
-  | { k: 'rule'; line: number; counters: [string, string] | null; tokens: Tok[] }
+  | { k: 'rule'; line: number; counters: [string, string] | null; T: string[]; C: number[]; Q: number[] | null; bad: boolean }
   | { k: 'junk'; line: number; text: string }
   | { k: 'blank'; line: number };
 
@@ -116,7 +116,7 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6): Ru
 }
 
 function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
-  const lines: PLine[] = peggyParse(text);
+  // the raw lines are only needed for rule texts and messages
   const rawLines = text.split('\n');
   const issues: InputIssue[] = [];
   const rs: Ruleset = { family, file, backend: 'unknown', hasCounters: false, tables: [], issues: [] };
@@ -125,32 +125,53 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
 
   let table: Table | undefined;
   let chainsByName = new Map<string, Chain>();
-  let pending: { rule: Rule; toks: Tok[]; at: number; insertPos?: number }[] = [];
+  let deferred: DeferredTarget[] = [];
+  let lineCount = 0;
   let seenAnyTable = false;
   let tableLine = 0;
   const seenTables = new Set<string>();
 
+  /** Decode one rule line now (its tokens die young); jumps to chains are resolved at COMMIT. */
+  const addRule = (rule: Rule, l: PLine & { k: 'rule' }, at: number, insertPos: number | undefined) => {
+    const line = rule.loc.line;
+    try {
+      const { T, C, Q, bad } = l;
+      const toks: Tok[] = new Array(T.length);
+      for (let k = 0; k < T.length; k++) toks[k] = { t: T[k], c: C[k], q: false, bad: false };
+      if (Q) for (const k of Q) toks[k].q = true;
+      // an unterminated quote runs to the end of the line: it is the last quoted token
+      if (bad && Q) toks[Q[Q.length - 1]].bad = true;
+      const d = parseRuleBody(rule, toks, at, table!, chainsByName, family, file, line, issues);
+      if (d) deferred.push(d);
+    } catch (e) {
+      if (e instanceof LineError) {
+        issue('error', line, e.col, e.text || rawLines[line - 1]?.trim() || '', e.message, e.hint);
+        return;
+      }
+      throw e;
+    }
+    const ch = chainsByName.get(rule.chain)!;
+    if (insertPos !== undefined) {
+      const pos = Math.min(Math.max(insertPos - 1, 0), ch.rules.length);
+      if (insertPos - 1 > ch.rules.length) issue('error', line, 1, rawLines[line - 1].trim(), `Index of insertion too big`, 'iptables -I CHAIN N needs N <= rules in chain + 1');
+      ch.rules.splice(pos, 0, rule);
+    } else ch.rules.push(rule);
+  };
+
   const finishTable = () => {
     if (!table) return;
-    for (const p of pending) {
-      const line = p.rule.loc.line;
-      try {
-        parseRuleBody(p.rule, p.toks, p.at, table, chainsByName, family, file, line, issues);
-      } catch (e) {
-        if (e instanceof LineError) {
-          issue('error', line, e.col, e.text || rawLines[line - 1]?.trim() || '', e.message, e.hint);
-          continue;
-        }
-        throw e;
-      }
-      const ch = chainsByName.get(p.rule.chain)!;
-      if (p.insertPos !== undefined) {
-        const pos = Math.min(Math.max(p.insertPos - 1, 0), ch.rules.length);
-        if (p.insertPos - 1 > ch.rules.length) issue('error', line, 1, rawLines[line - 1].trim(), `Index of insertion too big`, 'iptables -I CHAIN N needs N <= rules in chain + 1');
-        ch.rules.splice(pos, 0, p.rule);
-      } else ch.rules.push(p.rule);
+    for (const d of deferred) {
+      if (chainsByName.has(d.name)) continue;
+      const r = d.rule;
+      issue(
+        'error', r.loc.line, d.col, d.name,
+        d.goto ? `Chain '${d.name}' does not exist` : `Couldn't load target \`${d.name}':No such file or directory`,
+        `declare the chain with ":${d.name} - [0:0]" in table ${table.name}, or check the spelling`,
+      );
+      const ch = chainsByName.get(r.chain);
+      if (ch) ch.rules = ch.rules.filter((x) => x !== r);
     }
-    pending = [];
+    deferred = [];
     // iptables-save prints every built-in chain of the table, declared or not
     const missing = BUILTIN_CHAINS[table.name].filter((h) => !chainsByName.has(h));
     if (missing.length) {
@@ -163,7 +184,8 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
     table = undefined;
   };
 
-  for (const l of lines) {
+  const onLine = (l: PLine) => {
+    lineCount = l.line;
     switch (l.k) {
       case 'blank':
         break;
@@ -243,42 +265,41 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           break;
         }
         if ((table as { bogus?: boolean }).bogus) break;
-        const toks = l.tokens;
-        const head = toks[0];
-        const cmd = BUILTIN[head.t];
+        const { T, C } = l;
+        const cmd = BUILTIN[T[0]];
         if (cmd !== 'A' && cmd !== 'I') {
-          issue('error', l.line, head.c, head.t, `unexpected command '${head.t}' in a dump`, 'iptables-save lines start with -A CHAIN');
+          issue('error', l.line, C[0], T[0], `unexpected command '${T[0]}' in a dump`, 'iptables-save lines start with -A CHAIN');
           break;
         }
-        if (toks.length < 2) {
-          issue('error', l.line, head.c, head.t, `option "${head.t}" requires an argument`);
+        if (T.length < 2) {
+          issue('error', l.line, C[0], T[0], `option "${T[0]}" requires an argument`);
           break;
         }
-        const chainName = toks[1].t;
+        const chainName = T[1];
         let at = 2;
         let insertPos: number | undefined;
         if (cmd === 'I') {
           insertPos = 1;
-          if (toks[2] && /^[0-9]+$/.test(toks[2].t)) {
-            insertPos = Number(toks[2].t);
+          if (T.length > 2 && /^[0-9]+$/.test(T[2])) {
+            insertPos = Number(T[2]);
             at = 3;
           }
         }
         let ch = chainsByName.get(chainName);
         if (!ch && (BUILTIN_CHAINS[table.name] as readonly string[]).includes(chainName)) {
           // built-in chains exist in every table: iptables-restore accepts `-A INPUT` without `:INPUT`
-          ch = { name: chainName, builtin: true, policy: 'ACCEPT', declared: false, loc: { file, line: l.line, col: toks[1].c }, rules: [] };
+          ch = { name: chainName, builtin: true, policy: 'ACCEPT', declared: false, loc: { file, line: l.line, col: C[1] }, rules: [] };
           chainsByName.set(chainName, ch);
           table.chains.push(ch);
         }
         if (!ch) {
-          issue('error', l.line, toks[1].c, chainName, `Chain '${chainName}' does not exist`, `declare it with ":${chainName} - [0:0]" before the rules (iptables-restore refuses the line)`);
+          issue('error', l.line, C[1], chainName, `Chain '${chainName}' does not exist`, `declare it with ":${chainName} - [0:0]" before the rules (iptables-restore refuses the line)`);
           break;
         }
         const raw = rawLines[l.line - 1].replace(/\r$/, '');
-        const textStart = at < toks.length ? toks[at].c - 1 : raw.length;
+        const textStart = at < T.length ? C[at] - 1 : raw.length;
         const rule: Rule = {
-          loc: { file, line: l.line, col: head.c },
+          loc: { file, line: l.line, col: C[0] },
           text: raw.slice(textStart).trimEnd(),
           chain: chainName,
           matches: [],
@@ -287,7 +308,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           rule.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
           rs.hasCounters = true;
         }
-        pending.push({ rule, toks, at, insertPos });
+        addRule(rule, l, at, insertPos);
         break;
       }
       case 'junk': {
@@ -300,9 +321,11 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         break;
       }
     }
-  }
+  };
+  peggyParse(text, { onLine });
+
   if (table && !(table as { bogus?: boolean }).bogus) {
-    issue('error', rawLines.length, 1, `*${table.name}`, `COMMIT expected at line ${lines.length} (table ${table.name} opened at line ${tableLine} is not closed)`, 'iptables-restore only applies a table at its COMMIT line; add COMMIT at the end');
+    issue('error', rawLines.length, 1, `*${table.name}`, `COMMIT expected at line ${lineCount} (table ${table.name} opened at line ${tableLine} is not closed)`, 'iptables-restore only applies a table at its COMMIT line; add COMMIT at the end');
     finishTable();
   }
   // iptables-save prints nothing at all when no table is loaded: an empty (or comment-only) file is an
@@ -334,6 +357,14 @@ function lookupOption(name: string, loaded: Loaded[]): { mod: Loaded; spec: Opti
   return { ambiguous: [...new Set(cands.map((c) => '--' + c.key)), ...builtinCands] };
 }
 
+interface DeferredTarget {
+  rule: Rule;
+  name: string;
+  goto: boolean;
+  col: number;
+}
+
+/** Decode a rule's options into `rule`. Returns the jump to check at COMMIT when the target may be a chain. */
 function parseRuleBody(
   rule: Rule,
   toks: Tok[],
@@ -344,7 +375,7 @@ function parseRuleBody(
   file: string,
   line: number,
   issues: InputIssue[],
-): void {
+): DeferredTarget | undefined {
   const loc = (c: number): SourceLoc => ({ file, line, col: c });
   const loaded: Loaded[] = [];
   let invert = false;
@@ -645,20 +676,17 @@ function parseRuleBody(
           });
         tu = { kind: 'extension', name: m.ext.name, goto: false, args, loc: tloc };
       }
-    } else if (chains.has(target.name)) {
-      if (target.name === rule.chain && !target.goto) { /* a loop; the kernel refuses loops at commit */ }
-      tu = { kind: 'chain', name: target.name, goto: target.goto, args: undefined, loc: tloc };
     } else if (target.goto && VERDICTS.has(target.name)) {
       throw new LineError(`goto '${target.name}' is not a chain`, target.tok.c, target.name);
     } else {
-      throw new LineError(
-        target.goto ? `Chain '${target.name}' does not exist` : `Couldn't load target \`${target.name}':No such file or directory`,
-        target.tok.c, target.name,
-        `declare the chain with ":${target.name} - [0:0]" in table ${table.name}, or check the spelling`,
-      );
+      // a user chain; checked at COMMIT (the chain may be declared later in a hand-written file)
+      tu = { kind: 'chain', name: target.name, goto: target.goto, args: undefined, loc: tloc };
+      rule.target = tu;
+      return chains.has(target.name) ? undefined : { rule, name: target.name, goto: target.goto, col: target.tok.c };
     }
     rule.target = tu;
   }
+  return undefined;
 }
 
 function quoteRaw(t: string, q = false): string {
