@@ -107,28 +107,22 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
   const start = chains?.get(hook);
   if (!chains || !start) return { verdict: 'accept', policy: 'none' };
   const stack: { chain: Chain; next: number }[] = [];
+  // The built-in chain's policy: counted like a rule (the underflow entry of ipt_do_table()).
+  const policy = (): TableResult => {
+    const pol = start.policy ?? 'ACCEPT';
+    bump(sim, skb, `${table}/${start.name}/policy`);
+    emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
+    return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
+  };
   let chain: Chain = start;
   let i = 0;
   let steps = 0;
   for (;;) {
     if (++steps > 1_000_000) return { verdict: 'unsupported', reason: 'rule traversal did not terminate (chain loop?)' };
     if (i >= chain.rules.length) {
-      // End of chain: built-in → policy; user chain → implicit RETURN.
-      if (chain === start || chain.builtin) {
-        if (stack.length === 0 || chain.builtin) {
-          const pol = start.policy ?? 'ACCEPT';
-          bump(sim, skb, `${table}/${start.name}/policy`);
-          emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
-          return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
-        }
-      }
-      const back = stack.pop();
-      if (!back) {
-        const pol = start.policy ?? 'ACCEPT';
-        bump(sim, skb, `${table}/${start.name}/policy`);
-        emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
-        return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
-      }
+      // End of chain: a built-in chain applies its policy; a user chain returns (implicit RETURN).
+      const back = chain.builtin ? undefined : stack.pop();
+      if (!back) return policy();
       emit(sim, () => ({ type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name }));
       chain = back.chain;
       i = back.next;
@@ -187,14 +181,9 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
         case 'DROP':
           return { verdict: 'drop', rule: ref() };
         case 'RETURN': {
-          const back = stack.pop();
-          if (!back || chain === start) {
-            // RETURN in a built-in chain: its policy decides.
-            const pol = start.policy ?? 'ACCEPT';
-            bump(sim, skb, `${table}/${start.name}/policy`);
-            emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
-            return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
-          }
+          // RETURN in a built-in chain: its policy decides.
+          const back = chain === start ? undefined : stack.pop();
+          if (!back) return policy();
           emit(sim, () => ({ type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name }));
           chain = back.chain;
           i = back.next;

@@ -92,20 +92,7 @@ export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): v
       return;
     }
     if (isSpecialDest(p.dst)) return;
-    const ack = (flags & TCP_FLAGS.ACK) !== 0;
-    const rst: Packet = {
-      src: p.dst,
-      dst: p.src,
-      proto: 6,
-      sport: p.dport,
-      dport: p.sport,
-      tcpFlags: ack ? TCP_FLAGS.RST : TCP_FLAGS.RST | TCP_FLAGS.ACK,
-      ttl: 64,
-      tos: 0,
-      length: 40,
-      df: true,
-      mark: 0,
-    };
+    const rst = resetFor(p);
     sendGenerated(sim, skb, rst, { attachFrom: skb, why: 'REJECT --reject-with tcp-reset (the RST carries the original destination as source)' });
     return;
   }
@@ -115,25 +102,18 @@ export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): v
   sendIcmpError(sim, skb, 3, code, `REJECT --reject-with ${w}`, hook === 'INPUT' || skb.routedLocal === true);
 }
 
+/** The RST answering segment `p`: from its destination; seq = its ack when it had ACK, else ACK set (nf_send_reset(), tcp_v4_send_reset()). */
+function resetFor(p: Packet): Packet {
+  const ack = ((p.tcpFlags ?? 0) & TCP_FLAGS.ACK) !== 0;
+  return { src: p.dst, dst: p.src, proto: 6, sport: p.dport, dport: p.sport, tcpFlags: ack ? TCP_FLAGS.RST : TCP_FLAGS.RST | TCP_FLAGS.ACK, ttl: 64, tos: 0, length: 40, df: true, mark: 0 };
+}
+
 /** tcp_v4_send_reset(): answer to a segment no socket wants. */
 export function sendStackRst(sim: Sim, skb: Skb): void {
   const p = skb.pkt;
   const flags = p.tcpFlags ?? 0;
   if (flags & TCP_FLAGS.RST) return;
-  const ack = (flags & TCP_FLAGS.ACK) !== 0;
-  const rst: Packet = {
-    src: p.dst,
-    dst: p.src,
-    proto: 6,
-    sport: p.dport,
-    dport: p.sport,
-    tcpFlags: ack ? TCP_FLAGS.RST : TCP_FLAGS.RST | TCP_FLAGS.ACK,
-    ttl: 64,
-    tos: 0,
-    length: 40,
-    df: true,
-    mark: 0,
-  };
+  const rst = resetFor(p);
   sendGenerated(sim, skb, rst, { why: 'no socket: the TCP stack answers with RST' });
 }
 
