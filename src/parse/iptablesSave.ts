@@ -36,7 +36,7 @@ type PLine =
   | { k: 'table'; line: number; name: string; rest: string }
   | { k: 'chain'; line: number; name: string; policy: string; counters: [string, string] | null; rest: string }
   | { k: 'commit'; line: number }
-  | { k: 'rule'; line: number; counters: [string, string] | null; T: string[]; C: number[]; Q: number[] | null; bad: boolean }
+  | { k: 'rule'; line: number; s: number; e: number; counters: [string, string] | null; T: string[]; C: number[]; Q: number[] | null; bad: boolean }
   | { k: 'junk'; line: number; text: string }
   | { k: 'blank'; line: number };
 
@@ -116,8 +116,9 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6): Ru
 }
 
 function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
-  // the raw lines are only needed for rule texts and messages
-  const rawLines = text.split('\n');
+  // the raw lines are only needed for messages: split lazily
+  let rawLinesCache: string[] | undefined;
+  const lineText = (n: number): string => (rawLinesCache ??= text.split('\n'))[n - 1] ?? '';
   const issues: InputIssue[] = [];
   const rs: Ruleset = { family, file, backend: 'unknown', hasCounters: false, tables: [], issues: [] };
   const issue = (severity: 'error' | 'warning', line: number, col: number, t: string, message: string, hint?: string) =>
@@ -145,7 +146,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
       if (d) deferred.push(d);
     } catch (e) {
       if (e instanceof LineError) {
-        issue('error', line, e.col, e.text || rawLines[line - 1]?.trim() || '', e.message, e.hint);
+        issue('error', line, e.col, e.text || lineText(line).trim() || '', e.message, e.hint);
         return;
       }
       throw e;
@@ -153,7 +154,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
     const ch = chainsByName.get(rule.chain)!;
     if (insertPos !== undefined) {
       const pos = Math.min(Math.max(insertPos - 1, 0), ch.rules.length);
-      if (insertPos - 1 > ch.rules.length) issue('error', line, 1, rawLines[line - 1].trim(), `Index of insertion too big`, 'iptables -I CHAIN N needs N <= rules in chain + 1');
+      if (insertPos - 1 > ch.rules.length) issue('error', line, 1, lineText(line).trim(), `Index of insertion too big`, 'iptables -I CHAIN N needs N <= rules in chain + 1');
       ch.rules.splice(pos, 0, rule);
     } else ch.rules.push(rule);
   };
@@ -199,7 +200,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
       }
       case 'table': {
         if (table) {
-          issue('error', l.line, 1, rawLines[l.line - 1].trim(), `table "${table.name}" (line ${tableLine}) was not closed with COMMIT before *${l.name}`, 'every *table section ends with a COMMIT line');
+          issue('error', l.line, 1, lineText(l.line).trim(), `table "${table.name}" (line ${tableLine}) was not closed with COMMIT before *${l.name}`, 'every *table section ends with a COMMIT line');
           finishTable();
         }
         const name = l.name as TableName;
@@ -223,14 +224,14 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
       }
       case 'chain': {
         if (!table) {
-          issue('error', l.line, 1, rawLines[l.line - 1].trim(), 'chain declaration outside of a table', 'a `*table` line must come first');
+          issue('error', l.line, 1, lineText(l.line).trim(), 'chain declaration outside of a table', 'a `*table` line must come first');
           break;
         }
         const builtins = BUILTIN_CHAINS[table.name] as readonly string[];
         const builtin = builtins.includes(l.name);
         const loc = { file, line: l.line, col: 2 };
         if (l.name === '') {
-          issue('error', l.line, 2, rawLines[l.line - 1].trim(), 'empty chain name');
+          issue('error', l.line, 2, lineText(l.line).trim(), 'empty chain name');
           break;
         }
         if (chainsByName.has(l.name)) {
@@ -260,8 +261,8 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         break;
       case 'rule': {
         if (!table) {
-          if (!seenAnyTable) issue('warning', l.line, 1, rawLines[l.line - 1].trim(), 'ignored: text before the first *table line is not part of the dump');
-          else issue('error', l.line, 1, rawLines[l.line - 1].trim(), 'rule outside of a table (after COMMIT)', 'rules belong between `*table` and `COMMIT`');
+          if (!seenAnyTable) issue('warning', l.line, 1, lineText(l.line).trim(), 'ignored: text before the first *table line is not part of the dump');
+          else issue('error', l.line, 1, lineText(l.line).trim(), 'rule outside of a table (after COMMIT)', 'rules belong between `*table` and `COMMIT`');
           break;
         }
         if ((table as { bogus?: boolean }).bogus) break;
@@ -296,7 +297,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           issue('error', l.line, C[1], chainName, `Chain '${chainName}' does not exist`, `declare it with ":${chainName} - [0:0]" before the rules (iptables-restore refuses the line)`);
           break;
         }
-        const raw = rawLines[l.line - 1].replace(/\r$/, '');
+        const raw = text.slice(l.s, l.e);
         const textStart = at < T.length ? C[at] - 1 : raw.length;
         const rule: Rule = {
           loc: { file, line: l.line, col: C[0] },
@@ -325,13 +326,13 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   peggyParse(text, { onLine });
 
   if (table && !(table as { bogus?: boolean }).bogus) {
-    issue('error', rawLines.length, 1, `*${table.name}`, `COMMIT expected at line ${lineCount} (table ${table.name} opened at line ${tableLine} is not closed)`, 'iptables-restore only applies a table at its COMMIT line; add COMMIT at the end');
+    issue('error', lineCount, 1, `*${table.name}`, `COMMIT expected at line ${lineCount} (table ${table.name} opened at line ${tableLine} is not closed)`, 'iptables-restore only applies a table at its COMMIT line; add COMMIT at the end');
     finishTable();
   }
   // iptables-save prints nothing at all when no table is loaded: an empty (or comment-only) file is an
   // empty ruleset, not an error.
-  const hasContent = rawLines.some((x) => x.trim() !== '' && !x.trimStart().startsWith('#'));
-  if (!seenAnyTable && hasContent) issue('error', 1, 1, rawLines[0] ?? '', 'no *table line found: not an iptables-save dump');
+  const hasContent = !seenAnyTable && text.split('\n').some((x) => x.trim() !== '' && !x.trimStart().startsWith('#'));
+  if (!seenAnyTable && hasContent) issue('error', 1, 1, lineText(1), 'no *table line found: not an iptables-save dump');
 
   issues.sort((a, b) => a.loc.line - b.loc.line || a.loc.col - b.loc.col);
   if (issues.some((i) => i.severity === 'error')) throw new InputError(issues);
@@ -381,7 +382,7 @@ function parseRuleBody(
   let invert = false;
   let invertTok: Tok | undefined;
   let target: { name: string; goto: boolean; tok: Tok; mod?: Loaded } | undefined;
-  const seen = new Set<string>();
+  let seen = '';
   let protoText: string | undefined;
   let protoInvert = false;
   let implicitProtoLoaded = false;
@@ -503,8 +504,8 @@ function parseRuleBody(
         case 'd':
         case 'i':
         case 'o': {
-          if (seen.has(b)) throw new LineError(`multiple -${b} flags not allowed`, tk.c, t);
-          seen.add(b);
+          if (seen.includes(b)) throw new LineError(`multiple -${b} flags not allowed`, tk.c, t);
+          seen += b;
           let j = i + 1;
           if (inlineVal === undefined) j = oldInvert(j, tk);
           const arg = inlineVal !== undefined ? { t: inlineVal, c: tk.c, q: false, bad: false } : takeArg(j, tk);
