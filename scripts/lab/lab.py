@@ -338,6 +338,22 @@ def expect_of(q):
     return "expect unknown  # kernel: no drop, no delivery (sender: %s)" % res
 
 
+def kernel_summary(q):
+    """Comment lines for the queries file: everything the kernel was seen doing for this query."""
+    out = []
+    for d in q["delivered"]:
+        out.append("delivered on %s%s%s" % (d["host"], " to " + d["socket"] if d.get("socket") else "",
+                                           " from " + d["peer"] if d.get("peer") else ""))
+    for d in q["drops"]:
+        out.append("dropped on %s: %s at %s%s" % (d["host"], d["reason"], d["location"],
+                                                 " [" + d["summary"] + "]" if d.get("summary") else ""))
+    for a in q["answers"]:
+        out.append("answer back at the sender: %s" % a)
+    if not out:
+        out.append("nothing observed (sender: %s)" % (q.get("sender") or {}).get("result"))
+    return out
+
+
 def cmd_finish(out, qout, *qdirs):
     kernel = open("/proc/sys/kernel/osrelease").read().strip()
     ipt = os.popen("iptables -V").read().strip()
@@ -365,6 +381,8 @@ def cmd_finish(out, qout, *qdirs):
                 if os.path.exists(c):
                     for line in open(c).read().strip().splitlines():
                         f.write("# %s\n" % line)
+                for line in kernel_summary(q):
+                    f.write("# kernel: %s\n" % line)
                 f.write(q["packet"] + "\n")
                 ov = os.path.join(d, "expect.txt")
                 f.write((open(ov).read().strip() if os.path.exists(ov) else expect_of(q)) + "\n")

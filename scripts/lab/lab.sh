@@ -189,7 +189,19 @@ lab_reset() {
     IFS=, read -r h t a p pid <<<"$l"
     kill -TERM "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
   done
-  sleep 0.2
+  # half-open (SYN-RECV) request sockets outlive their closed listener until their timer fires;
+  # try ss -K, then wait (bounded) until no TCP socket but listeners is left in any host
+  local i busy
+  for h in $LAB_HOSTS; do lab_x "$h" ss -K -Htan 'state syn-recv' >/dev/null 2>&1 || true; done
+  for i in $(seq 160); do
+    busy=0
+    for h in $LAB_HOSTS; do
+      if lab_x "$h" ss -Htan 'state syn-recv or state established or state syn-sent' 2>/dev/null | grep -q .; then busy=1; fi
+    done
+    [ $busy = 0 ] && break
+    sleep 0.1
+  done
+  [ $busy = 0 ] || lab_log "warning: TCP sockets of the previous phase are still open"
   for l in $old; do
     IFS=, read -r h t a p pid <<<"$l"
     lab_listen "$h" "$t" "$a" "$p"
