@@ -19,7 +19,8 @@ export function opts(ext: Extension, text: string): OptionValue[] {
   return out;
 }
 
-export function build<T>(ext: Extension, text: string, ctx: Partial<BuildContext> = {}): T {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function build<T = any>(ext: Extension, text: string, ctx: Partial<BuildContext> = {}): T {
   return ext.build(opts(ext, text), { family: 4, table: 'filter', chain: 'FORWARD', ...ctx }) as T;
 }
 
