@@ -20,6 +20,8 @@ export interface ParseBenchRow {
   /** nfsim time / iptables-restore time */
   ratio?: number;
   restoreNote?: string;
+  /** which binary was timed */
+  restoreBin?: string;
 }
 
 function have(cmd: string): boolean {
@@ -27,7 +29,7 @@ function have(cmd: string): boolean {
 }
 
 /** Time `iptables-restore --test` (legacy backend: pure userspace parse + blob build) in a private namespace. */
-function timeRestore(file: string): { ms: number; peakMB?: number } | string {
+function timeRestore(file: string): { ms: number; peakMB?: number; bin: string } | string {
   if (process.getuid?.() !== 0) return 'not root';
   const bin = have('iptables-legacy-restore') ? 'iptables-legacy-restore' : have('iptables-restore') ? 'iptables-restore' : undefined;
   if (!bin || !have('ip')) return 'iptables-restore or ip(8) not installed';
@@ -40,7 +42,7 @@ function timeRestore(file: string): { ms: number; peakMB?: number } | string {
     const ms = performance.now() - t0;
     if (r.status !== 0) return `${bin} --test failed: ${r.stderr.trim().split('\n')[0]}`;
     const kb = Number(r.stderr.trim().split('\n').pop());
-    return { ms, peakMB: Number.isFinite(kb) ? kb / 1024 : undefined };
+    return { ms, peakMB: Number.isFinite(kb) ? kb / 1024 : undefined, bin };
   } finally {
     spawnSync('ip', ['netns', 'del', ns]);
   }
@@ -70,6 +72,7 @@ export function benchParse(sizes: number[] = [1_000, 10_000, 100_000]): ParseBen
         row.restoreMs = r.ms;
         row.restorePeakMB = r.peakMB;
         row.ratio = nfsimMs / r.ms;
+        row.restoreBin = r.bin;
       }
       rows.push(row);
     }
@@ -80,7 +83,8 @@ export function benchParse(sizes: number[] = [1_000, 10_000, 100_000]): ParseBen
 }
 
 export function formatParseBench(rows: ParseBenchRow[]): string {
-  const out = ['parse: kube-proxy-shaped iptables-save dumps', 'rules      bytes      nfsim ms  nfsim peak MB  restore --test ms  restore peak MB  ratio'];
+  const bin = rows.find((r) => r.restoreBin)?.restoreBin;
+  const out = [`parse: kube-proxy-shaped iptables-save dumps${bin ? ` (vs ${bin} --test in a throwaway netns, wall time incl. process start)` : ''}`, 'rules      bytes      nfsim ms  nfsim peak MB  restore --test ms  restore peak MB  ratio'];
   for (const r of rows)
     out.push(
       `${String(r.rules).padEnd(10)} ${String(r.bytes).padEnd(10)} ${r.nfsimMs.toFixed(0).padStart(8)}  ${r.nfsimPeakMB.toFixed(0).padStart(13)}  ` +
