@@ -66,7 +66,7 @@ export const policy: MatchExtension<PolicyArgs> = {
     a.elems.forEach((e, i) => {
       const p = (x: { inv: boolean } | undefined, name: string, val: string) => (x ? `${x.inv ? ' !' : ''} --${name} ${val}` : '');
       s += p(e.reqid, 'reqid', `${e.reqid?.v}`) + p(e.spi, 'spi', `0x${e.spi?.v.toString(16)}`) + p(e.proto, 'proto', `${e.proto?.v}`) + p(e.mode, 'mode', `${e.mode?.v}`);
-      s += p(e.tunnelSrc, 'tunnel-src', e.tunnelSrc ? formatNetSave(e.tunnelSrc.v) : '') + p(e.tunnelDst, 'tunnel-dst', e.tunnelDst ? formatNetSave(e.tunnelDst.v) : '');
+      s += p(e.tunnelDst, 'tunnel-dst', e.tunnelDst ? formatNetSave(e.tunnelDst.v) : '') + p(e.tunnelSrc, 'tunnel-src', e.tunnelSrc ? formatNetSave(e.tunnelSrc.v) : '');
       if (i < a.elems.length - 1) s += ' --next';
     });
     return s;

@@ -45,7 +45,7 @@ export const rt: MatchExtension<RtArgs> = {
     if (a.type) s += `${a.type.invert ? ' !' : ''} --rt-type ${a.type.value}`;
     if (a.segsleft) {
       const [lo, hi] = a.segsleft.value;
-      if (lo !== 0 || hi !== 0xffffffff) s += `${a.segsleft.invert ? ' !' : ''} --rt-segsleft ${lo === hi ? lo : `${lo}:${hi}`}`;
+      if (lo !== 0 || hi !== 0xffffffff || a.segsleft.invert) s += `${a.segsleft.invert ? ' !' : ''} --rt-segsleft ${lo === hi ? lo : `${lo}:${hi}`}`;
     }
     if (a.len) s += `${a.len.invert ? ' !' : ''} --rt-len ${a.len.value}`;
     if (a.res0) s += ' --rt-0-res';
