@@ -43,6 +43,12 @@ export function parseQueries(text: string, file: string): Query[] {
         return;
       }
       const fields: Record<string, string> = {};
+      // `answer=` takes the rest of the line (a packet summary has spaces).
+      const ai = words.findIndex((w) => w.startsWith('answer='));
+      if (ai >= 0) {
+        fields.answer = [words[ai].slice('answer='.length), ...words.slice(ai + 1)].join(' ');
+        words.splice(ai);
+      }
       for (const w of words) {
         const eq = w.indexOf('=');
         const k = eq > 0 ? w.slice(0, eq) : w;
