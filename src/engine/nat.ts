@@ -25,7 +25,10 @@ export function natHook(sim: Sim, skb: Skb, hook: Hook, manip: Manip, inIface?: 
   if (!ct || skb.untracked) return { ok: true };
   const e = ct.entry;
   const done = manip === 'SRC' ? 'SRC_NAT_DONE' : 'DST_NAT_DONE';
-  if ((ct.info === 'NEW' || ct.info === 'RELATED') && !e.status.includes(done)) {
+  // nf_nat_ipv4_fn(): a RELATED ICMP packet only gets nf_nat_icmp_reply_translation(); the nat chains never
+  // see it (a RELATED TCP reset does go through them when its entry has no binding yet).
+  const relatedIcmp = ct.info === 'RELATED' && skb.pkt.proto === 1;
+  if ((ct.info === 'NEW' || ct.info === 'RELATED') && !relatedIcmp && !e.status.includes(done)) {
     emit(sim, () => ({ type: 'hook', host: skb.host, hook, table: 'nat', priority: manip === 'DST' ? -100 : 100 }));
     const res = runTable(sim, skb, 'nat', hook, inIface, outIface);
     if (res.verdict !== 'accept') return { ok: false, table: res };
