@@ -237,11 +237,12 @@ def cmd_analyse(qdir):
         if rx:
             # hosts that saw an inbound IPv4 packet on that device close before the receive event
             cands = [s for s in seen if s["iface"] == rx["dev"] and s["dir"] == "in"
-                     and rx["t"] - 0.05 <= s["t"] <= rx["t"] + 0.002]
+                     and abs(s["t"] - rx["t"]) <= 0.001]   # observed offsets are a few microseconds
             if cands:
                 best = min(cands, key=lambda s: abs(s["t"] - rx["t"]))
                 host = best["host"]
-                via = "received on %s:%s (netif_receive_skb dev=%s, nearest tcpdump In line)" % (host, rx["dev"], rx["dev"])
+                via = "received on %s:%s (netif_receive_skb dev=%s, nearest tcpdump In line, %+.3f ms)" % (
+                    host, rx["dev"], rx["dev"], (best["t"] - rx["t"]) * 1000)
                 pkt = best["summary"]
             else:
                 discarded.append({"reason": e["reason"], "location": e["location"], "dev": rx["dev"]})

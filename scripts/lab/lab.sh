@@ -17,7 +17,12 @@
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ [TYPE]   (TYPE 8 echo request = default, 0 echo reply)
 #   lab_finish                                        # kernel/world.json + queries (expect lines from the kernel)
+#   lab_reset                                         # between phases: restart listeners, wait out half-open TCP,
+#                                                     # conntrack -F, zero rule counters in every host
 #   ...apply the fix...; lab_phase world-fixed; lab_query ...; lab_finish   (kernel/world-fixed.json, queries-fixed)
+# lab_query -c adds a comment line above the query, -e overrides the expect line derived from the kernel
+# (delivered if a listener/echo/SYN-ACK shows delivery, else the first drop). The queries file also gets
+# "# kernel: ..." lines summarising every delivery, drop and answer the kernel showed for that query.
 #
 # Variables: LAB_PREFIX, LAB_SCEN (scenario dir, default: the directory of $0), LAB_TMP (scratch),
 # LAB_HOSTS (hosts in creation order), LAB_CAPTURE (path of scripts/capture.sh).
@@ -37,7 +42,8 @@
 #     the query window (send + 1.2 s for answers).
 #  3. kfree_skb carries no netns. Each drop is mapped to a host this way: the last netif_receive_skb of
 #     the same skbaddr names the receiving device; the host is the namespace whose tcpdump saw an IPv4
-#     packet arrive on a device of that name closest before that moment. A drop with no receive event is
+#     packet arrive on a device of that name closest to that moment, within 1 ms (observed offsets
+#     between the trace clock and tcpdump's timestamps are a few microseconds). A drop with no receive event is
 #     a locally generated packet and is attributed to the sending host. A drop whose device saw no packet
 #     of ours is noise from other namespaces on the machine and is discarded. Every drop records `via`.
 #  4. Deliveries: lines the listeners (scripts/lab/lab.py listen) logged during the query; for ICMP echo
