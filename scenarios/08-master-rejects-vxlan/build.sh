@@ -9,6 +9,8 @@
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/lab/lab.sh"
 lab_init nfs08
+# quiet-wait wrapper around lab_query (see ../09-udp-reply-wrong-source/lib.sh)
+. "$(dirname "$0")/../09-udp-reply-wrong-source/lib.sh"
 
 lab_host master
 lab_host node
