@@ -8,6 +8,8 @@
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/lab/lab.sh"
 lab_init nfs06
+# quiet-wait wrapper around lab_query (see ../09-udp-reply-wrong-source/lib.sh)
+. "$(dirname "$0")/../09-udp-reply-wrong-source/lib.sh"
 
 lab_host docker-host
 lab_host ctr

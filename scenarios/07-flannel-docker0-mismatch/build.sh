@@ -9,6 +9,8 @@
 set -euo pipefail
 . "$(dirname "$0")/../../scripts/lab/lab.sh"
 lab_init nfs07
+# quiet-wait wrapper around lab_query (see ../09-udp-reply-wrong-source/lib.sh)
+. "$(dirname "$0")/../09-udp-reply-wrong-source/lib.sh"
 
 lab_host node-a
 lab_host node-b
