@@ -63,13 +63,18 @@ export function ruleRef(table: TableName, chain: string, i: number, r: Rule): Ru
   return { table, chain, index: i + 1, text: `-A ${chain} ${r.text}`, loc: r.loc };
 }
 
+/** Counter keys "table/chain/index" computed once per chain (the world is immutable). */
+const keyCache = new WeakMap<Chain, string[]>();
+function ruleKey(table: TableName, chain: Chain, i: number): string {
+  let keys = keyCache.get(chain);
+  if (!keys) keyCache.set(chain, (keys = chain.rules.map((_, j) => `${table}/${chain.name}/${j}`)));
+  return keys[i];
+}
+
 function bump(sim: Sim, skb: Skb, key: string): void {
-  const c = hostState(sim, skb.host).counters;
-  const cur = c[key];
-  if (cur) {
-    cur.packets += 1;
-    cur.bytes += skb.pkt.length;
-  } else c[key] = { packets: 1, bytes: skb.pkt.length };
+  const st = hostState(sim, skb.host);
+  st.packets[key] = (st.packets[key] ?? 0) + 1;
+  st.bytes[key] = (st.bytes[key] ?? 0) + skb.pkt.length;
 }
 
 export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, stateKey: string, inIface?: string, outIface?: string): MatchContext {
@@ -138,7 +143,7 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
     const cur = chain;
     const at = i;
     const ref = (): RuleRef => ruleRef(table, cur.name, at, r);
-    const key = `${table}/${chain.name}/${i}`;
+    const key = ruleKey(table, chain, i);
     let matched = true;
     const notes: string[] = [];
     for (const m of r.matches) {

@@ -3,6 +3,7 @@
  * the TCP tracker's first-packet rules (nf_conntrack_proto_tcp.c: tcp_new()), ICMP errors as RELATED
  * (nf_conntrack_proto_icmp.c: nf_conntrack_inet_error()) and entries that exist only once confirmed.
  */
+import { isDraft, original } from 'immer';
 import { parseIpv4 } from '../model/addr.js';
 import type { ConntrackEntry, Host } from '../model/host.js';
 import { TCP_FLAGS, type Packet } from '../model/packet.js';
@@ -35,13 +36,41 @@ export function tupleEq(a: CtTupleN, b: CtTupleN): boolean {
   return a.src === b.src && a.dst === b.dst && a.proto === b.proto && a.sport === b.sport && a.dport === b.dport;
 }
 
-export function findEntry(entries: readonly CtEntry[], t: CtTupleN, zone: number): { entry: CtEntry; dir: 'orig' | 'reply' } | undefined {
-  for (const e of entries) {
+export function findEntry(entries: readonly CtEntry[], t: CtTupleN, zone: number): { entry: CtEntry; dir: 'orig' | 'reply'; index: number } | undefined {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
     if (e.zone !== zone) continue;
-    if (tupleEq(e.orig, t)) return { entry: e, dir: 'orig' };
-    if (tupleEq(e.reply, t)) return { entry: e, dir: 'reply' };
+    if (tupleEq(e.orig, t)) return { entry: e, dir: 'orig', index: i };
+    if (tupleEq(e.reply, t)) return { entry: e, dir: 'reply', index: i };
   }
   return undefined;
+}
+
+/**
+ * The host's entries for read-only searching without drafting each one: the base array of the immer draft
+ * plus entries confirmed during this run step. (Tuples of confirmed entries never change, so the base copies
+ * are exact for matching.) After an entry was removed in this step, the draft itself is scanned.
+ */
+export function ctSearchList(sim: Sim, host: string): readonly CtEntry[] {
+  const arr = hostState(sim, host).conntrack;
+  if (!isDraft(arr) || sim.ctRemoved) return arr;
+  const base = original(arr) as CtEntry[];
+  return arr.length === base.length ? base : base.concat(arr.slice(base.length));
+}
+
+/** Find an entry by tuple and return the writable (draft) entry. */
+export function lookupEntry(sim: Sim, host: string, t: CtTupleN, zone: number): { entry: CtEntry; dir: 'orig' | 'reply' } | undefined {
+  const hit = findEntry(ctSearchList(sim, host), t, zone);
+  if (!hit) return undefined;
+  return { entry: hostState(sim, host).conntrack[hit.index], dir: hit.dir };
+}
+
+/** Remove an entry (RST to an unreplied connection, NAT oif change). */
+export function removeEntry(sim: Sim, host: string, e: CtEntry): void {
+  const arr = hostState(sim, host).conntrack;
+  const i = arr.findIndex((x) => x.id === e.id);
+  if (i >= 0) arr.splice(i, 1);
+  sim.ctRemoved = true;
 }
 
 const UNTRACKED_VIEW: CtView = Object.freeze({ state: 'UNTRACKED', reply: false, snat: false, dnat: false, status: [], mark: 0, zone: 0 }) as CtView;
@@ -119,7 +148,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   const p = skb.pkt;
   if (isIcmpError(p)) {
     const inner = p.icmp?.inner;
-    const hit = inner ? findEntry(st.conntrack, tupleOf(inner), skb.zone) : undefined;
+    const hit = inner ? lookupEntry(sim, skb.host, tupleOf(inner), skb.zone) : undefined;
     if (!hit) {
       emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'ICMP error about a connection this host does not track' }));
       return;
@@ -131,7 +160,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     return;
   }
   const t = tupleOf(p);
-  const hit = findEntry(st.conntrack, t, skb.zone);
+  const hit = lookupEntry(sim, skb.host, t, skb.zone);
   if (hit) {
     const e = hit.entry;
     if (p.proto === 6) {
@@ -143,7 +172,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
       const seen = e.status.includes('SEEN_REPLY');
       if (tr.next === 'CLOSE' && !seen && hit.dir === 'reply') {
         // "If only reply is a RST, we can consider ourselves not to have an established connection" (tcp_packet()).
-        st.conntrack.splice(st.conntrack.indexOf(e), 1);
+        removeEntry(sim, skb.host, e);
         skb.ct = { entry: e, dir: 'reply', info: 'ESTABLISHED', confirmed: true };
         emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'removed', state: 'ESTABLISHED', entry: entryText(e), detail: 'RST answers an unreplied connection: the entry is deleted at once' }));
         return;
@@ -196,7 +225,8 @@ export function conntrackConfirm(sim: Sim, skb: Skb): void {
   // __nf_conntrack_confirm(): only the original direction inserts an entry.
   if (!ct || ct.confirmed || ct.dir !== 'orig') return;
   const st = hostState(sim, skb.host);
-  const clash = st.conntrack.find((x) => x.zone === ct.entry.zone && (tupleEq(x.orig, ct.entry.orig) || tupleEq(x.reply, ct.entry.reply)));
+  const found = ctSearchList(sim, skb.host).findIndex((x) => x.zone === ct.entry.zone && (tupleEq(x.orig, ct.entry.orig) || tupleEq(x.reply, ct.entry.reply)));
+  const clash = found >= 0 ? st.conntrack[found] : undefined;
   if (clash) {
     emit(sim, () => ({ type: 'note', host: skb.host, text: `an entry with the same tuple is already confirmed (${entryText(clash)}); the new one is merged with it` }));
     skb.ct = { ...ct, entry: clash, confirmed: true };

@@ -8,7 +8,7 @@ import type { Hook } from '../model/iptables.js';
 import type { Packet } from '../model/packet.js';
 import type { NatRange, NatRequest } from '../ext/types.js';
 import { runTable, type TableResult } from './chains.js';
-import { invertTuple, isIcmpError, tupleEq } from './conntrack.js';
+import { ctSearchList, invertTuple, isIcmpError, tupleEq } from './conntrack.js';
 import { inetSelectAddr } from './fib.js';
 import { packetSummary, tupleText } from './format.js';
 import { jhash2, reciprocalScale, toWireU32 } from './jhash.js';
@@ -88,7 +88,7 @@ function manipPacket(p: Packet, t: CtTupleN, manip: Manip, ports: boolean): Pack
 /** Is a reply tuple already used by another entry (nf_nat_used_tuple())? */
 function tupleTaken(sim: Sim, skb: Skb, e: CtEntry, origAfter: CtTupleN): boolean {
   const reply = invertTuple(origAfter);
-  return hostState(sim, skb.host).conntrack.some((x) => x !== e && x.id !== e.id && x.zone === e.zone && (tupleEq(x.reply, reply) || tupleEq(x.orig, reply)));
+  return ctSearchList(sim, skb.host).some((x) => x.id !== e.id && x.zone === e.zone && (tupleEq(x.reply, reply) || tupleEq(x.orig, reply)));
 }
 
 function identityBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip): void {

@@ -2,10 +2,10 @@
  * NF_INET_POST_ROUTING: mangle, nat (SRC manip: SNAT/MASQUERADE, and un-DNAT of replies), conntrack confirm;
  * then the packet is handed to the egress device (link.ts).
  */
-import { conntrackConfirm } from './conntrack.js';
+import { conntrackConfirm, removeEntry } from './conntrack.js';
 import { transmit } from './link.js';
 import { natHook } from './nat.js';
-import { emit, hostState, type Sim, type Skb } from './sim.js';
+import { emit, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
 
@@ -16,9 +16,7 @@ export function postrouting(sim: Sim, skb: Skb): Verdict {
   const ct = skb.ct;
   if (ct && ct.dir === 'orig' && ct.entry.masqIface && out && out !== ct.entry.masqIface && out !== 'lo') {
     // nf_nat_oif_changed(): a masqueraded connection now routed out another interface is killed.
-    const st = hostState(sim, skb.host);
-    const i = st.conntrack.indexOf(ct.entry);
-    if (i >= 0) st.conntrack.splice(i, 1);
+    removeEntry(sim, skb.host, ct.entry);
     return dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', `the connection was masqueraded out ${ct.entry.masqIface} but this packet is routed out ${out}: the NAT engine deletes the entry and drops the packet (nf_nat_oif_changed())`);
   }
   const n = natHook(sim, skb, 'POSTROUTING', 'SRC', skb.bridged ? skb.inIface : undefined, out);

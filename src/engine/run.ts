@@ -69,17 +69,18 @@ export function compare(e: Expectation, outcomes: Outcome[]): string | undefined
 export function rulesetWithCounters(world: World, state: RunState, host: string): Ruleset | undefined {
   const h = world.hosts.find((x) => x.name === host);
   if (!h?.iptables) return undefined;
-  const c = state.hosts[host]?.counters ?? {};
+  const hs = state.hosts[host];
+  const c = (key: string) => (hs?.packets[key] ? { packets: hs.packets[key], bytes: hs.bytes[key] } : undefined);
   return produce(h.iptables, (rs) => {
     rs.hasCounters = true;
     for (const t of rs.tables) {
       for (const ch of t.chains) {
         if (ch.builtin) {
-          const add = c[`${t.name}/${ch.name}/policy`];
+          const add = c(`${t.name}/${ch.name}/policy`);
           ch.counters = { packets: (ch.counters?.packets ?? 0) + (add?.packets ?? 0), bytes: (ch.counters?.bytes ?? 0) + (add?.bytes ?? 0) };
         }
         ch.rules.forEach((r, i) => {
-          const add = c[`${t.name}/${ch.name}/${i}`];
+          const add = c(`${t.name}/${ch.name}/${i}`);
           r.counters = { packets: (r.counters?.packets ?? 0) + (add?.packets ?? 0), bytes: (r.counters?.bytes ?? 0) + (add?.bytes ?? 0) };
         });
       }

@@ -64,6 +64,10 @@ export interface Sim {
   choices: Choice[];
   /** Packets generated in answer while simulating this one. */
   answers: Outcome[];
+  /** An entry was removed from a conntrack table during this step (searches then use the draft). */
+  ctRemoved?: boolean;
+  /** Host states (drafts) already looked up during this step. */
+  hostStates?: Map<string, HostRunState>;
 }
 
 export function hostByName(sim: Sim, name: string): Host | undefined {
@@ -77,11 +81,15 @@ export function idx(sim: Sim, name: string): HostIndex {
 }
 
 export function hostState(sim: Sim, name: string): HostRunState {
+  const cached = sim.hostStates?.get(name);
+  if (cached) return cached;
   let s = sim.state.hosts[name];
   if (!s) {
-    s = { conntrack: [], counters: {}, ruleState: {}, sockets: [], nextCtId: 1, natPortCursor: {} };
+    s = { conntrack: [], packets: {}, bytes: {}, ruleState: {}, sockets: [], nextCtId: 1, natPortCursor: {} };
     sim.state.hosts[name] = s;
+    s = sim.state.hosts[name];
   }
+  (sim.hostStates ??= new Map()).set(name, s);
   return s;
 }
 

@@ -36,7 +36,7 @@ export function initialState(world: World): RunState {
   const hosts: RunState['hosts'] = {};
   for (const h of world.hosts) {
     const conntrack = seedEntries(h);
-    hosts[h.name] = { conntrack, counters: {}, ruleState: {}, sockets: [], nextCtId: conntrack.length + 1, natPortCursor: {} };
+    hosts[h.name] = { conntrack, packets: {}, bytes: {}, ruleState: {}, sockets: [], nextCtId: conntrack.length + 1, natPortCursor: {} };
   }
   return { hosts };
 }

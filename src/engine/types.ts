@@ -48,8 +48,10 @@ export interface CtEntry {
 
 export interface HostRunState {
   conntrack: CtEntry[];
-  /** Per-rule counters keyed "table/chain/index" (index 0-based) and "table/chain/policy". */
-  counters: Record<string, { packets: number; bytes: number }>;
+  /** Per-rule packet and byte counts keyed "table/chain/index" (index 0-based) and "table/chain/policy".
+   * Two flat maps of numbers: cheap to update immutably. */
+  packets: Record<string, number>;
+  bytes: Record<string, number>;
   /** Extension private state keyed "table/chain/index". */
   ruleState: Record<string, unknown>;
   /** Sockets created by local senders during the run (connected clients). */
