@@ -58,7 +58,7 @@ queries() {
     "local ctr icmp 172.16.94.2 > 192.168.1.10 type echo-request id 602 seq 1" ctr icmp 172.16.94.2 192.168.1.10 602 1
   lab_query -c "container pings another LAN host: the request is forwarded with its private source" \
     "local ctr icmp 172.16.94.2 > 192.168.1.20 type echo-request id 603 seq 1" ctr icmp 172.16.94.2 192.168.1.20 603 1
-  lab_query -c "the peer pings the container: traffic to 172.16.94.2 follows the peer's default route to lan-gw" \
+  lab_query -e "expect dropped reason=IP_INNOROUTES at=ip_error host=lan-gw answer=icmp 192.168.1.1 > 192.168.1.20 type 3 code 0" -c "the peer pings the container: traffic to 172.16.94.2 follows the peer's default route to lan-gw" \
     "local peer icmp 192.168.1.20 > 172.16.94.2 type echo-request id 604 seq 1" peer icmp 192.168.1.20 172.16.94.2 604 1
   lab_query -c "container opens ssh to the peer" \
     "local ctr tcp 172.16.94.2:40022 > 192.168.1.20:22 flags S" ctr tcp 172.16.94.2 40022 192.168.1.20 22

@@ -103,7 +103,7 @@ lab_listen ctr udp 0.0.0.0 45000
 lab_listen ctr udp 0.0.0.0 50123
 lab_listen dns udp 0.0.0.0 53
 
-queries() { # EXPECT-UPSTREAM
+queries() { # EXPECT-UPSTREAM [EXPECT-UPSTREAM-ANSWER]
   lab_query -c "the application's query to the embedded DNS: nat OUTPUT DNATs 127.0.0.11:53 to dockerd's 127.0.0.11:41287" \
     "local ctr udp 0.0.0.0:45000 > 127.0.0.11:53" ctr udp 0.0.0.0 45000 127.0.0.11 53
   lab_query -c "dockerd answers from 127.0.0.11:41287; conntrack undoes the DNAT (source becomes 127.0.0.11:53)" \
@@ -113,12 +113,13 @@ queries() { # EXPECT-UPSTREAM
   lab_query -c "dockerd forwards the query upstream from inside the container namespace (source 172.18.0.2): it crosses the host's FORWARD" \
     ${1:+-e "$1"} \
     "local ctr udp 0.0.0.0:50123 > 192.168.29.2:53" ctr udp 0.0.0.0 50123 192.168.29.2 53
-  lab_query -c "the upstream server's answer to the host's masqueraded address" \
+  lab_query ${2:+-e "$2"} -c "the upstream server's answer to the host's masqueraded address" \
     "local dns udp 192.168.29.2:53 > 192.168.29.10:50123" dns udp 192.168.29.2 53 192.168.29.10 50123
 }
 
 lab_phase world
-queries "expect rejected reason=NETFILTER_DROP at=nft_do_chain host=docker-host answer=icmp 172.18.0.1 > 172.18.0.2 type 3 code 3"
+queries "expect rejected reason=NETFILTER_DROP at=nft_do_chain host=docker-host answer=icmp 172.18.0.1 > 172.18.0.2 type 3 code 3" \
+  "expect dropped reason=NO_SOCKET at=__udp4_lib_rcv host=docker-host answer=icmp 192.168.29.10 > 192.168.29.2 type 3 code 3"
 lab_finish
 
 # the fix: let the containers' DNS to the upstream resolver through, above the managed REJECT
