@@ -15,6 +15,7 @@ import { seedEntries } from './conntrack.js';
 import { explain } from './explain.js';
 import { packetSummary } from './format.js';
 import { hostIndex } from './hostIndex.js';
+import { addrType } from './fib.js';
 import { linkPeer } from './link.js';
 import { localOut } from './localOut.js';
 import { receive } from './receive.js';
@@ -67,7 +68,8 @@ function runOnce(sim: Sim, spec: PacketSpec): Verdict {
   const host = hostByName(sim, o.host)!;
   const h = hostIndex(host);
   emit(sim, () => ({ type: 'start', host: o.host, summary: packetSummary(pkt), where: `sent by a local socket on ${o.host}${spec.unboundSource ? ' (unbound: routing picks the source)' : ''}` }));
-  if (!spec.unboundSource && !spec.raw && !h.localAddrs.has(pkt.src)) {
+  // bind(): any address the local table calls local (127.0.0.11 is local through `local 127.0.0.0/8 dev lo`).
+  if (!spec.unboundSource && !spec.raw && addrType(h, pkt.src) !== 'LOCAL') {
     const nl = sysctlRead(host, 'net.ipv4.ip_nonlocal_bind');
     emit(sim, () => ({ type: 'sysctl', host: o.host, key: nl.key, value: String(nl.value), source: nl.source, loc: nl.loc, effect: nl.value ? 'bind() to an absent address succeeds, but sending from it still fails' : 'bind() to an address the host does not have fails' }));
     return { fate: 'send-error', host: o.host, errno: nl.value ? 'ENETUNREACH' : 'EADDRNOTAVAIL', detail: `${formatIpv4(pkt.src)} is not an address of ${o.host}: a socket cannot send from it (use \`raw\` for a raw socket, or 0.0.0.0 to let routing choose)`, answers: [] };

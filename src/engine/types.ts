@@ -107,7 +107,7 @@ export type TraceEvent =
 export type Verdict =
   | { fate: 'delivered'; host: string; socket?: string; detail: string; answers: Outcome[] }
   | { fate: 'dropped'; host: string; reason: string; at: string; counter?: string; rule?: RuleRef; detail: string; answers: Outcome[] }
-  | { fate: 'rejected'; host: string; with: string; rule: RuleRef; detail: string; answers: Outcome[] }
+  | { fate: 'rejected'; host: string; with: string; rule: RuleRef; reason: 'NETFILTER_DROP'; at: string; detail: string; answers: Outcome[] }
   | { fate: 'forwarded'; host: string; iface: string; packet: string; detail: string; answers: Outcome[] }
   | { fate: 'send-error'; host: string; errno: string; counter?: string; detail: string; answers: Outcome[] }
   | { fate: 'unsupported'; host: string; reason: string; rule?: RuleRef; detail: string; answers: Outcome[] };

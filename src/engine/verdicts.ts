@@ -33,7 +33,7 @@ export function tableVerdict(sim: Sim, skb: Skb, res: TableResult, table: TableN
   if (res.verdict === 'unsupported') return unsupported(sim, skb, res.reason ?? 'unsupported rule', res.rule);
   if (res.reject && res.rule) {
     generateReject(sim, skb, res.reject, hook);
-    return { fate: 'rejected', host: skb.host, with: res.reject, rule: res.rule, detail: `rejected by ${table} ${res.rule.chain} rule ${res.rule.index} (${res.reject}); the packet itself is dropped (NETFILTER_DROP)`, answers: sim.answers };
+    return { fate: 'rejected', host: skb.host, with: res.reject, rule: res.rule, reason: 'NETFILTER_DROP', at: ruleDropSite(sim, skb), detail: `rejected by ${table} ${res.rule.chain} rule ${res.rule.index} (${res.reject}); the packet itself is dropped (NETFILTER_DROP)`, answers: sim.answers };
   }
   const by = res.rule ? `rule ${res.rule.index} of ${table} ${res.rule.chain}` : `the policy DROP of ${table} ${hook}`;
   return dropped(sim, skb, 'NETFILTER_DROP', ruleDropSite(sim, skb), `dropped by ${by}`, { rule: res.rule });

@@ -113,7 +113,7 @@ export function verdictLine(v: Verdict): string {
     case 'dropped':
       return `DROPPED on ${v.host}: ${v.reason} at ${v.at}${v.counter ? ` (counter ${v.counter})` : ''}`;
     case 'rejected':
-      return `REJECTED on ${v.host} with ${v.with} by ${v.rule.table} ${v.rule.chain} rule ${v.rule.index}`;
+      return `REJECTED on ${v.host} with ${v.with} by ${v.rule.table} ${v.rule.chain} rule ${v.rule.index} (the packet: ${v.reason} at ${v.at})`;
     case 'forwarded':
       return `FORWARDED out of the modelled world: ${v.host}:${v.iface} as ${v.packet}`;
     case 'send-error':
