@@ -32,7 +32,8 @@ export interface ScenarioInfo {
 }
 
 export interface StateRun {
-  state: 'world' | 'world-fixed';
+  /** world, world-fixed, or world-fixed-NAME */
+  state: string;
   results: RunResult[];
   kernel?: KernelRecord;
   kernelMismatches: (string | undefined)[];
@@ -57,11 +58,19 @@ export function scenarioInfo(dir: string): ScenarioInfo {
   return { dir, name: basename(dir), title, summary };
 }
 
+/** The states of a scenario: world/, world-fixed/, and further repaired variants world-fixed-NAME/. */
+export function scenarioStates(dir: string): string[] {
+  const extra = readdirSync(dir)
+    .filter((d) => /^world-fixed-[\w-]+$/.test(d) && statSync(join(dir, d)).isDirectory())
+    .sort();
+  return ['world', 'world-fixed', ...extra].filter((d) => existsSync(join(dir, d)));
+}
+
 export function runScenario(dir: string): StateRun[] {
   const runs: StateRun[] = [];
-  for (const state of ['world', 'world-fixed'] as const) {
+  for (const state of scenarioStates(dir)) {
     const wdir = join(dir, state);
-    const qfile = join(dir, state === 'world' ? 'queries' : 'queries-fixed');
+    const qfile = join(dir, state === 'world' ? 'queries' : `queries-${state.slice('world-'.length)}`);
     if (!existsSync(wdir) || !existsSync(qfile)) continue;
     const world = loadWorld(wdir);
     const queries = parseQueries(readFileSync(qfile, 'utf8'), qfile);

@@ -6,13 +6,13 @@ const scenarios = listScenarios('scenarios');
 
 describe('teaching scenarios', () => {
   it('are present', () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(5);
+    expect(scenarios.length).toBe(10);
   });
   for (const s of scenarios) {
     describe(s.name, () => {
       const runs = runScenario(s.dir);
       it('has a broken and a fixed state, each with kernel answers', () => {
-        expect(runs.map((r) => r.state)).toEqual(['world', 'world-fixed']);
+        expect(runs.map((r) => r.state).slice(0, 2)).toEqual(['world', 'world-fixed']);
         for (const r of runs) expect(r.kernel, `${s.name}/kernel/${r.state}.json`).toBeDefined();
         expect(existsSync(`${s.dir}/README.md`)).toBe(true);
       });

@@ -33,7 +33,7 @@ export const scenarioCommand: Command = {
         process.stdout.write(`\n${story}\n`);
       }
       for (const run of runScenario(dir)) {
-        process.stdout.write(`\n─── ${run.state === 'world' ? 'The broken state' : 'After the fix'} (${run.state}/)${run.kernel?.kernel ? ` — kernel answers recorded on Linux ${run.kernel.kernel}` : ''}\n`);
+        process.stdout.write(`\n─── ${run.state === 'world' ? 'The broken state' : run.state === 'world-fixed' ? 'After the fix' : `After the fix (${run.state.slice('world-fixed-'.length)} variant)`} (${run.state}/)${run.kernel?.kernel ? ` — kernel answers recorded on Linux ${run.kernel.kernel}` : ''}\n`);
         run.results.forEach((r, i) => {
           const km = run.kernelMismatches[i];
           if (!a.flags.brief) process.stdout.write(`\n${renderOutcomes(r.query.spec.text, r.result.outcomes, r.result.truncated)}`);
