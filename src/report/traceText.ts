@@ -61,7 +61,7 @@ export function renderTrace(trace: TraceEvent[], indent = ''): string[] {
         break;
       case 'nat':
         head(e.host);
-        line(`     ${e.kind}${/^binding|^address chosen/.test(e.detail ?? '') ? ' binding' : ''}: ${e.before}  →  ${e.after}${e.detail ? ` (${e.detail})` : ''}`);
+        line(`     ${e.kind}${/^binding stored|^address chosen/.test(e.detail ?? '') ? ' binding' : ''}: ${e.before}  →  ${e.after}${e.detail ? ` (${e.detail})` : ''}`);
         break;
       case 'route':
         head(e.host);
