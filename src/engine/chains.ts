@@ -71,10 +71,28 @@ function ruleKey(table: TableName, chain: Chain, i: number): string {
   return keys[i];
 }
 
+/** Count a rule (or policy) hit. Hits are gathered during the step and written once (flushCounters()). */
 function bump(sim: Sim, skb: Skb, key: string): void {
-  const st = hostState(sim, skb.host);
-  st.packets[key] = (st.packets[key] ?? 0) + 1;
-  st.bytes[key] = (st.bytes[key] ?? 0) + skb.pkt.length;
+  let perHost = (sim.hits ??= new Map()).get(skb.host);
+  if (!perHost) sim.hits.set(skb.host, (perHost = new Map()));
+  const h = perHost.get(key);
+  if (h) {
+    h[0] += 1;
+    h[1] += skb.pkt.length;
+  } else perHost.set(key, [1, skb.pkt.length]);
+}
+
+/** Write the step's rule hits into the run state. */
+export function flushCounters(sim: Sim): void {
+  if (!sim.hits) return;
+  for (const [host, perHost] of sim.hits) {
+    const st = hostState(sim, host);
+    for (const [key, [p, b]] of perHost) {
+      st.packets[key] = (st.packets[key] ?? 0) + p;
+      st.bytes[key] = (st.bytes[key] ?? 0) + b;
+    }
+  }
+  sim.hits = undefined;
 }
 
 export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, stateKey: string, inIface?: string, outIface?: string): MatchContext {

@@ -68,6 +68,8 @@ export interface Sim {
   ctRemoved?: boolean;
   /** Host states (drafts) already looked up during this step. */
   hostStates?: Map<string, HostRunState>;
+  /** Rule and policy hits of this step per host: key → [packets, bytes] (written at the end of the step). */
+  hits?: Map<string, Map<string, [number, number]>>;
 }
 
 export function hostByName(sim: Sim, name: string): Host | undefined {

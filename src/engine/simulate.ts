@@ -16,6 +16,7 @@ import { explain } from './explain.js';
 import { packetSummary } from './format.js';
 import { hostIndex } from './hostIndex.js';
 import { addrType } from './fib.js';
+import { flushCounters } from './chains.js';
 import { linkPeer } from './link.js';
 import { localOut } from './localOut.js';
 import { receive } from './receive.js';
@@ -133,6 +134,7 @@ export function simulate(world: World, state: RunState, spec: PacketSpec, opts: 
     const next = produce(state, (draft) => {
       sim = { world, tracing: opts.trace !== false, state: draft, trace: [], forced, choices: [], answers: [] };
       verdict = runOnce(sim, spec);
+      flushCounters(sim);
     });
     let p = 1;
     const branches: string[] = [];

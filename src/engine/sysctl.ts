@@ -8,7 +8,7 @@ import { CONF_NAMES, confKey, SysctlView, type ConfName, type SysctlValue } from
 export type { SysctlValue };
 
 const views = new WeakMap<Host, SysctlView>();
-const combined = new WeakMap<Host, Map<string, { value: number; parts: SysctlValue[] }>>();
+const combined = new WeakMap<Host, Map<string, Map<string, { value: number; parts: SysctlValue[] }>>>();
 
 export function sysctlView(host: Host): SysctlView {
   let v = views.get(host);
@@ -25,9 +25,11 @@ export function sysctlRead(host: Host, key: string): SysctlValue {
  * forwarding per device, rp_filter max(all, dev), the others all || dev. Cached: the world is immutable.
  */
 export function confCombined(host: Host, iface: string, name: string): { value: number; parts: SysctlValue[] } {
-  let m = combined.get(host);
-  if (!m) combined.set(host, (m = new Map()));
-  const k = iface + '|' + name;
+  let perHost = combined.get(host);
+  if (!perHost) combined.set(host, (perHost = new Map()));
+  let m = perHost.get(iface);
+  if (!m) perHost.set(iface, (m = new Map()));
+  const k = name;
   let v = m.get(k);
   if (!v) {
     const view = sysctlView(host);
