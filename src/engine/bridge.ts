@@ -5,7 +5,8 @@
  * (br_netfilter_hooks.c), never INPUT/OUTPUT; a DNAT in PREROUTING that sends them elsewhere makes them routed.
  */
 import { formatIpv4 } from '../model/addr.js';
-import { transmit, portToward, bridgePorts } from './link.js';
+import { transmit, portToward, bridgePorts, linkPeer } from './link.js';
+import { packetSummary } from './format.js';
 import { prerouting } from './prerouting.js';
 import { receive } from './receive.js';
 import { routeInputAndGo } from './routeInput.js';
@@ -21,9 +22,17 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const l2 = skb.nexthop ?? skb.pkt.dst;
   const brnf = sysctlView(h.host).bridgeNfCallIptables();
   const hooks = brnf.value === 1;
+  if (skb.nexthop !== undefined && !h.localAddrs.has(l2) && !portToward(sim, skb.host, bridge, l2)) {
+    // The sender resolved a next hop that is neither the bridge nor a modelled host behind it: the frame
+    // leaves through a port whose far end is not modelled.
+    const open = bridgePorts(sim, skb.host, bridge).filter((p) => p !== port && !linkPeer(sim, skb.host, p));
+    if (open.length > 0) {
+      return { fate: 'forwarded', host: skb.host, iface: open.join(','), packet: packetSummary(skb.pkt), detail: `bridge ${bridge} sends the frame for ${formatIpv4(l2)} out of port${open.length > 1 ? 's' : ''} ${open.join(', ')}, beyond the modelled world`, answers: sim.answers };
+    }
+  }
   if (h.localAddrs.has(l2) || !portToward(sim, skb.host, bridge, l2)) {
-    if (!h.localAddrs.has(l2) && bridgePorts(sim, skb.host, bridge).length > 1) {
-      emit(sim, () => ({ type: 'note', host: skb.host, text: `no modelled host behind the ports of ${bridge} owns ${formatIpv4(l2)}: the frame is taken to be for ${bridge} itself` }));
+    if (!h.localAddrs.has(l2)) {
+      emit(sim, () => ({ type: 'note', host: skb.host, text: `the frame's destination MAC is not given and no modelled host behind ${bridge} owns ${formatIpv4(l2)}: it is taken to be addressed to ${bridge} itself (the sender's gateway)` }));
     }
     emit(sim, () => ({ type: 'note', host: skb.host, text: `frame from port ${port} is addressed to bridge ${bridge} itself: it is received on ${bridge}` }));
     return receive(sim, { ...skb, inIface: bridge, physIn: hooks ? port : undefined, bridged: false });

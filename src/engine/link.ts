@@ -82,6 +82,9 @@ export function transmit(sim: Sim, skb: Skb): Verdict {
   }
   if (!hostByName(sim, peer.host)) return unsupported(sim, skb, `link to unknown host ${peer.host}`);
   const nh = skb.nexthop ?? skb.pkt.dst;
+  if (idx(sim, peer.host).host.inputs['ip-addr'] === undefined && idx(sim, peer.host).host.inputs['ip-link'] === undefined) {
+    return unsupported(sim, skb, `the addresses of ${peer.host} are not known (no ip-addr dump): nfsim cannot tell whether it answers ARP for ${formatIpv4(nh)}`);
+  }
   if (!l2Reachable(sim, peer.host, peer.iface, nh)) {
     // Nobody on the link answers ARP for the next hop: neigh_invalidate() drops the queued packets.
     emit(sim, () => ({ type: 'note', host: skb.host, text: `no host on the link ${skb.host}:${port} — ${peer.host}:${peer.iface} owns ${formatIpv4(nh)}: ARP gets no answer` }));

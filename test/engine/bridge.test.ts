@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parsePacketSpec } from '../../src/engine/packetSpec.js';
+import { initialState, simulate } from '../../src/engine/simulate.js';
+import type { World } from '../../src/model/host.js';
+import { host, world } from './build.js';
+
+/** h has bridge br0 (10.0.0.1/24) with ports p1 → c1 (10.0.0.2), p2 → c2 (10.0.0.3) and p3 (unlinked). */
+function bridged(sysctl: Record<string, number>, rules?: string): World {
+  return world(
+    [
+      host('h', { ifaces: { br0: { addrs: ['10.0.0.1/24'], kind: 'bridge' }, p1: { addrs: [], master: 'br0' }, p2: { addrs: [], master: 'br0' }, p3: { addrs: [], master: 'br0' } }, sysctl, iptables: rules, sockets: [] }),
+      host('c1', { ifaces: { eth0: ['10.0.0.2/24'] }, routes: ['default via 10.0.0.1 dev eth0'], sockets: [] }),
+      host('c2', { ifaces: { eth0: ['10.0.0.3/24'] }, routes: ['default via 10.0.0.1 dev eth0'], sockets: [{ proto: 'udp', state: 'UNCONN', local: { addr: '0.0.0.0', port: 53 } }] }),
+    ],
+    [
+      ['c1:eth0', 'h:p1'],
+      ['c2:eth0', 'h:p2'],
+    ],
+  );
+}
+
+const DROP_FWD = `*filter
+:INPUT ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:OUTPUT ACCEPT [0:0]
+COMMIT
+`;
+
+function run(w: World, spec: string) {
+  return simulate(w, initialState(w), parsePacketSpec(spec)).outcomes[0];
+}
+
+describe('Linux bridge', () => {
+  it('bridges between ports without iptables when br_netfilter is not loaded', () => {
+    const o = run(bridged({ 'net.ipv4.ip_forward': 0 }, DROP_FWD), 'local c1 udp 10.0.0.2:5000 > 10.0.0.3:53');
+    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'c2' });
+    expect(o.trace.some((e) => e.type === 'sysctl' && e.key === 'net.bridge.bridge-nf-call-iptables' && e.value === '0')).toBe(true);
+  });
+
+  it('with bridge-nf-call-iptables=1 bridged frames meet FORWARD', () => {
+    const o = run(bridged({ 'net.bridge.bridge-nf-call-iptables': 1 }, DROP_FWD), 'local c1 udp 10.0.0.2:5000 > 10.0.0.3:53');
+    expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'h', reason: 'NETFILTER_DROP' });
+  });
+
+  it('a frame for the bridge address goes up the stack on br0', () => {
+    const o = run(bridged({}), 'local c1 icmp 10.0.0.2 > 10.0.0.1 type echo-request id 5 seq 1');
+    expect(o.verdict).toMatchObject({ fate: 'delivered', host: 'h', socket: 'icmp:echo' });
+    expect(o.verdict.answers[0].verdict).toMatchObject({ fate: 'delivered', host: 'c1' });
+  });
+
+  it('a neighbour behind an unmodelled port: the frame leaves the world there', () => {
+    const o = run(bridged({}), 'local c1 udp 10.0.0.2:5000 > 10.0.0.99:53');
+    expect(o.verdict).toMatchObject({ fate: 'forwarded', host: 'h', iface: 'p3' });
+  });
+
+  it('a peer whose addresses are not known: unsupported, not a guess', () => {
+    const w = bridged({});
+    const c2 = w.hosts.find((x) => x.name === 'c2')!;
+    delete (c2.inputs as Record<string, string>)['ip-addr'];
+    const o = run(w, 'local c1 udp 10.0.0.2:5000 > 10.0.0.3:53');
+    expect(o.verdict.fate).toBe('unsupported');
+  });
+});
