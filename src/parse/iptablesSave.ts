@@ -25,12 +25,6 @@ import { ExtensionError, type BuildContext, type Extension, type OptionSpec, typ
 import { findMatch, findTarget, KNOWN_UPSTREAM_MATCHES, KNOWN_UPSTREAM_TARGETS } from '../ext/registry.js';
 import { parseNet, protoNumber, protoName } from '../ext/helpers.js';
 
-interface Tok {
-  t: string;
-  c: number;
-  q: boolean;
-  bad: boolean;
-}
 type PLine =
   | { k: 'comment'; line: number; text: string }
   | { k: 'table'; line: number; name: string; rest: string }
@@ -50,6 +44,7 @@ const BUILTIN: Record<string, string> = {
   '-o': 'o', '--out-interface': 'o', '-f': 'f', '--fragment': 'f', '-j': 'j', '--jump': 'j',
   '-g': 'g', '--goto': 'g', '-m': 'm', '--match': 'm', '-c': 'c', '--set-counters': 'c',
 };
+const BUILTIN_MAP = new Map<string, string>(Object.entries(BUILTIN));
 const BUILTIN_LONG = Object.keys(BUILTIN).filter((k) => k.startsWith('--'));
 const SHORT_WITH_ARG = new Set(['p', 's', 'd', 'i', 'o', 'j', 'g', 'm']);
 
@@ -131,18 +126,18 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   let seenAnyTable = false;
   let tableLine = 0;
   const seenTables = new Set<string>();
+  const env: RuleEnv = { table: undefined as unknown as Table, chains: chainsByName, family, file, issues };
 
   /** Decode one rule line now (its tokens die young); jumps to chains are resolved at COMMIT. */
   const addRule = (rule: Rule, l: PLine & { k: 'rule' }, at: number, insertPos: number | undefined) => {
     const line = rule.loc.line;
     try {
-      const { T, C, Q, bad } = l;
-      const toks: Tok[] = new Array(T.length);
-      for (let k = 0; k < T.length; k++) toks[k] = { t: T[k], c: C[k], q: false, bad: false };
-      if (Q) for (const k of Q) toks[k].q = true;
+      const Q = l.Q;
       // an unterminated quote runs to the end of the line: it is the last quoted token
-      if (bad && Q) toks[Q[Q.length - 1]].bad = true;
-      const d = parseRuleBody(rule, toks, at, table!, chainsByName, family, file, line, issues);
+      const badK = l.bad && Q ? Q[Q.length - 1] : -1;
+      env.table = table!;
+      env.chains = chainsByName;
+      const d = parseRuleBody(rule, l.T, l.C, Q, badK, at, env, line);
       if (d) deferred.push(d);
     } catch (e) {
       if (e instanceof LineError) {
@@ -267,7 +262,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         }
         if ((table as { bogus?: boolean }).bogus) break;
         const { T, C } = l;
-        const cmd = BUILTIN[T[0]];
+        const cmd = BUILTIN_MAP.get(T[0]);
         if (cmd !== 'A' && cmd !== 'I') {
           issue('error', l.line, C[0], T[0], `unexpected command '${T[0]}' in a dump`, 'iptables-save lines start with -A CHAIN');
           break;
@@ -297,11 +292,9 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           issue('error', l.line, C[1], chainName, `Chain '${chainName}' does not exist`, `declare it with ":${chainName} - [0:0]" before the rules (iptables-restore refuses the line)`);
           break;
         }
-        const raw = text.slice(l.s, l.e);
-        const textStart = at < T.length ? C[at] - 1 : raw.length;
         const rule: Rule = {
           loc: { file, line: l.line, col: C[0] },
-          text: raw.slice(textStart).trimEnd(),
+          text: (at < T.length ? text.slice(l.s + C[at] - 1, l.e) : '').trimEnd(),
           chain: chainName,
           matches: [],
         };
@@ -340,22 +333,37 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   return rs;
 }
 
-/** Find an option spec: exact name, else unique prefix (getopt_long abbreviations). */
-function lookupOption(name: string, loaded: Loaded[]): { mod: Loaded; spec: OptionSpec } | { ambiguous: string[] } | undefined {
+/** Result slots of lookupOption (avoids an object per option occurrence). */
+let lkMod: Loaded = undefined as unknown as Loaded;
+let lkSpec: OptionSpec = undefined as unknown as OptionSpec;
+
+/**
+ * Find an option spec: exact name, else unique prefix (getopt_long abbreviations). Returns true (found:
+ * lkMod/lkSpec are set), false (no such option) or the ambiguous candidates.
+ */
+function lookupOption(name: string, loaded: Loaded[]): boolean | string[] {
   for (let i = loaded.length - 1; i >= 0; i--) {
     const s = loaded[i].specs.get(name);
-    if (s) return { mod: loaded[i], spec: s };
+    if (s) {
+      lkMod = loaded[i];
+      lkSpec = s;
+      return true;
+    }
   }
   // getopt_long: unique abbreviation across all long options (built-in ones included)
   const cands: { mod: Loaded; spec: OptionSpec; key: string }[] = [];
   for (let i = loaded.length - 1; i >= 0; i--)
     for (const [k, s] of loaded[i].specs) if (k.startsWith(name)) cands.push({ mod: loaded[i], spec: s, key: k });
   const builtinCands = BUILTIN_LONG.filter((b) => b.slice(2).startsWith(name));
-  if (cands.length === 0) return undefined;
+  if (cands.length === 0) return false;
   const distinct = new Set(cands.map((c) => c.mod.name + '/' + c.spec.name));
-  if (distinct.size === 1 && builtinCands.length === 0) return cands[0];
+  if (distinct.size === 1 && builtinCands.length === 0) {
+    lkMod = cands[0].mod;
+    lkSpec = cands[0].spec;
+    return true;
+  }
   // getopt picks the first in merged order when all candidates denote the same option entry; else ambiguous
-  return { ambiguous: [...new Set(cands.map((c) => '--' + c.key)), ...builtinCands] };
+  return [...new Set(cands.map((c) => '--' + c.key)), ...builtinCands];
 }
 
 interface DeferredTarget {
@@ -365,135 +373,161 @@ interface DeferredTarget {
   col: number;
 }
 
+/** Shared by every module of a rule whose option list is never appended to (known modules). */
+const NO_RAW: string[] = [];
+const NO_SPECS: Map<string, OptionSpec> = new Map();
+
+/** Per-file state of the rule decoder (one object for the whole dump instead of closures per rule). */
+interface RuleEnv {
+  table: Table;
+  chains: Map<string, Chain>;
+  family: 4 | 6;
+  file: string;
+  issues: InputIssue[];
+}
+
+/** The BuildContext handed to extension modules; `warn` records a warning located at the rule. */
+class RuleBuildContext implements BuildContext {
+  constructor(
+    readonly family: 4 | 6,
+    readonly table: string,
+    readonly chain: string,
+    readonly protocol: { value: string; invert: boolean } | undefined,
+    private readonly issues: InputIssue[],
+    private readonly file: string,
+    private readonly line: number,
+    private readonly col: number,
+    private readonly ruleText: string,
+  ) {}
+  warn(message: string, hint?: string): void {
+    this.issues.push({ severity: 'warning', loc: { file: this.file, line: this.line, col: this.col }, text: this.ruleText, message, hint });
+  }
+}
+
+function isQuoted(Q: number[] | null, k: number): boolean {
+  return Q !== null && Q.includes(k);
+}
+
+function takeArg(T: string[], i: number, optT: string, optC: number): number {
+  if (i >= T.length) throw new LineError(`option "${optT}" requires an argument`, optC, optT);
+  return i;
+}
+
+// Old syntax: `-s ! 1.2.3.4` (iptables < 1.6 accepted it; 1.8 refuses it). Accepted with a warning.
+/** Returns i + 1 when T[i] is an old-style `!` (the caller then sets its invert flag), else i. */
+function oldInvert(T: string[], C: number[], Q: number[] | null, i: number, optT: string, invert: boolean, env: RuleEnv, line: number): number {
+  if (i < T.length && T[i] === '!' && !isQuoted(Q, i)) {
+    if (invert) throw new LineError('multiple `!` flags not allowed', C[i], '!');
+    const next = T[i + 1] ?? '';
+    env.issues.push({
+      severity: 'warning', loc: { file: env.file, line, col: C[i] }, text: `${optT} ! ${next}`,
+      message: 'old intrapositioned negation (`--opt ! value`): accepted by iptables < 1.6, refused by iptables 1.8',
+      hint: `write \`! ${optT} ${next}\``,
+    });
+    return i + 1;
+  }
+  return i;
+}
+
+function loadMatch(name: string, c: number, implicit: boolean, env: RuleEnv, line: number, loaded: Loaded[]): Loaded {
+  const ext = findMatch(name, env.family);
+  const l: Loaded = { ext, name, kind: 'match', implicit, loc: { file: env.file, line, col: c }, opts: [], raw: ext ? NO_RAW : [], specs: ext ? specMap(ext) : NO_SPECS };
+  if (!ext && !KNOWN_UPSTREAM_MATCHES.has(name))
+    throw new LineError(`Couldn't load match \`${name}':No such file or directory`, c, name, 'no iptables match module has this name');
+  loaded.push(l);
+  return l;
+}
+
+const SEEN_BIT: Record<string, number> = { p: 1, s: 2, d: 4, i: 8, o: 16 };
+
 /** Decode a rule's options into `rule`. Returns the jump to check at COMMIT when the target may be a chain. */
 function parseRuleBody(
   rule: Rule,
-  toks: Tok[],
+  T: string[],
+  C: number[],
+  Q: number[] | null,
+  badK: number,
   start: number,
-  table: Table,
-  chains: Map<string, Chain>,
-  family: 4 | 6,
-  file: string,
+  env: RuleEnv,
   line: number,
-  issues: InputIssue[],
 ): DeferredTarget | undefined {
-  const loc = (c: number): SourceLoc => ({ file, line, col: c });
+  const { table, chains, family, file, issues } = env;
   const loaded: Loaded[] = [];
   let invert = false;
-  let invertTok: Tok | undefined;
-  let target: { name: string; goto: boolean; tok: Tok; mod?: Loaded } | undefined;
-  let seen = '';
+  let invertC = 0; // column of the pending `!` (0: none)
+  let targetName: string | undefined;
+  let targetGoto = false;
+  let targetC = 0;
+  let targetMod: Loaded | undefined;
+  let seen = 0;
   let protoText: string | undefined;
   let protoInvert = false;
   let implicitProtoLoaded = false;
   let lastUnknown: Loaded | undefined;
+  const n = T.length;
 
-  const bctx = (): BuildContext => ({
-    family,
-    table: table.name,
-    chain: rule.chain,
-    protocol: rule.protocol ? { value: rule.protocol.value, invert: rule.protocol.invert } : undefined,
-    warn: (message: string, hint?: string) =>
-      issues.push({ severity: 'warning', loc: loc(toks[start - 2]?.c ?? 1), text: rule.text, message, hint }),
-  });
-
-  const takeArg = (i: number, optTok: Tok): Tok => {
-    const a = toks[i];
-    if (!a) throw new LineError(`option "${optTok.t}" requires an argument`, optTok.c, optTok.t);
-    return a;
-  };
-  // Old syntax: `-s ! 1.2.3.4` (iptables < 1.6 accepted it; 1.8 refuses it). Accepted with a warning.
-  const oldInvert = (i: number, optTok: Tok): number => {
-    if (toks[i] && toks[i].t === '!' && !toks[i].q) {
-      if (invert) throw new LineError('multiple `!` flags not allowed', toks[i].c, '!');
+  // an unterminated quote runs to the end of the line: it is the last quoted token
+  if (badK >= 0) throw new LineError('Unterminated quoted string', C[badK], T[badK], 'close the " quote');
+  for (let i = start; i < n; ) {
+    const t = T[i];
+    const c = C[i];
+    if (t === '!' && !isQuoted(Q, i)) {
+      if (invert) throw new LineError('multiple `!` flags not allowed', c, t);
       invert = true;
-      issues.push({
-        severity: 'warning', loc: loc(toks[i].c), text: `${optTok.t} ! ${toks[i + 1]?.t ?? ''}`,
-        message: 'old intrapositioned negation (`--opt ! value`): accepted by iptables < 1.6, refused by iptables 1.8',
-        hint: `write \`! ${optTok.t} ${toks[i + 1]?.t ?? ''}\``,
-      });
-      return i + 1;
-    }
-    return i;
-  };
-
-  const loadMatch = (name: string, tok: Tok, implicit: boolean) => {
-    const ext = findMatch(name, family);
-    const l: Loaded = { ext, name, kind: 'match', implicit, loc: loc(tok.c), opts: [], raw: [], specs: ext ? specMap(ext) : new Map() };
-    if (!ext) {
-      if (!KNOWN_UPSTREAM_MATCHES.has(name))
-        throw new LineError(`Couldn't load match \`${name}':No such file or directory`, tok.c, name, 'no iptables match module has this name');
-      lastUnknown = l;
-    } else lastUnknown = undefined;
-    loaded.push(l);
-    return l;
-  };
-
-  for (const tk of toks) if (tk.bad) throw new LineError('Unterminated quoted string', tk.c, tk.t, 'close the " quote');
-  for (let i = start; i < toks.length; ) {
-    const tk = toks[i];
-    const t = tk.t;
-    if (tk.bad) throw new LineError('unterminated quoted string', tk.c, t);
-    if (t === '!' && !tk.q) {
-      if (invert) throw new LineError('multiple `!` flags not allowed', tk.c, t);
-      invert = true;
-      invertTok = tk;
+      invertC = c;
       i++;
       continue;
     }
+    const long = t.startsWith('--');
     let optName = t;
     let inlineVal: string | undefined;
-    if (t.startsWith('--')) {
+    if (long) {
       const eq = t.indexOf('=');
       if (eq > 2) {
         optName = t.slice(0, eq);
         inlineVal = t.slice(eq + 1);
       }
     }
-    let b = BUILTIN[optName];
-    if (!b && t.startsWith('-') && !t.startsWith('--') && t.length > 2 && SHORT_WITH_ARG.has(t[1])) {
+    let b = BUILTIN_MAP.get(optName);
+    if (b === undefined && !long && t.length > 2 && t.charCodeAt(0) === 45 /* - */ && SHORT_WITH_ARG.has(t[1])) {
       b = t[1];
       inlineVal = t.slice(2);
     }
-    if (!b && t.startsWith('--') && optName.length > 2) {
+    if (b === undefined && long && optName.length > 2) {
       // builtin long abbreviation only if no module option matches exactly
       const name = optName.slice(2);
-      const exact = loaded.some((m) => m.specs.has(name));
+      let exact = false;
+      for (let k = 0; k < loaded.length; k++) if (loaded[k].specs.has(name)) { exact = true; break; }
       if (!exact && !lastUnknown) {
         const bc = BUILTIN_LONG.filter((x) => x.startsWith(optName));
         const modc = lookupOption(name, loaded);
-        if (bc.length === 1 && !modc) b = BUILTIN[bc[0]];
+        if (bc.length === 1 && !modc) b = BUILTIN_MAP.get(bc[0]);
       }
     }
-    if (b) {
-      const ntok = (): Tok => {
-        if (inlineVal !== undefined) return { t: inlineVal, c: tk.c, q: false, bad: false };
-        const a = takeArg(i + 1, tk);
-        i++;
-        return a;
-      };
+    if (b !== undefined) {
       const inv = invert;
       switch (b) {
         case 'A':
         case 'I':
-          throw new LineError(`multiple commands in one line`, tk.c, t);
+          throw new LineError(`multiple commands in one line`, c, t);
         case 'c': {
           // iptables 1.8: `-c PKTS,BYTES` or `-c PKTS BYTES`
-          const p = takeArg(i + 1, tk);
-          let pk = p.t, by: string | undefined;
+          const pk0 = takeArg(T, i + 1, t, c);
+          const pt = T[pk0];
+          let pk = pt, by: string | undefined;
           let used = 2;
-          const comma = p.t.indexOf(',', 1);
-          if (comma > 0) { pk = p.t.slice(0, comma); by = p.t.slice(comma + 1); }
-          else if (toks[i + 2]) { by = toks[i + 2].t; used = 3; }
-          if (!/^[0-9]+$/.test(pk) || by === undefined || !/^[0-9]+$/.test(by)) throw new LineError('-c requires packet and byte counter', p.c, p.t);
+          const comma = pt.indexOf(',', 1);
+          if (comma > 0) { pk = pt.slice(0, comma); by = pt.slice(comma + 1); }
+          else if (i + 2 < n) { by = T[i + 2]; used = 3; }
+          if (!/^[0-9]+$/.test(pk) || by === undefined || !/^[0-9]+$/.test(by)) throw new LineError('-c requires packet and byte counter', C[pk0], pt);
           rule.counters = { packets: Number(pk), bytes: Number(by) };
           i += used;
           invert = false;
           continue;
         }
         case 'f': {
-          if (family === 6) throw new LineError(`unknown option "${t}"`, tk.c, t, 'ip6tables has no -f; use -m frag');
-          if (rule.fragment) throw new LineError('multiple -f flags not allowed', tk.c, t);
+          if (family === 6) throw new LineError(`unknown option "${t}"`, c, t, 'ip6tables has no -f; use -m frag');
+          if (rule.fragment) throw new LineError('multiple -f flags not allowed', c, t);
           rule.fragment = { value: true, invert: inv };
           invert = false;
           i++;
@@ -504,75 +538,96 @@ function parseRuleBody(
         case 'd':
         case 'i':
         case 'o': {
-          if (seen.includes(b)) throw new LineError(`multiple -${b} flags not allowed`, tk.c, t);
-          seen += b;
-          let j = i + 1;
-          if (inlineVal === undefined) j = oldInvert(j, tk);
-          const arg = inlineVal !== undefined ? { t: inlineVal, c: tk.c, q: false, bad: false } : takeArg(j, tk);
-          i = inlineVal !== undefined ? i + 1 : j + 1;
+          const bit = SEEN_BIT[b];
+          if (seen & bit) throw new LineError(`multiple -${b} flags not allowed`, c, t);
+          seen |= bit;
+          let argT: string, argC: number;
+          if (inlineVal !== undefined) {
+            argT = inlineVal;
+            argC = c;
+            i = i + 1;
+          } else {
+            let j = oldInvert(T, C, Q, i + 1, t, invert, env, line);
+            if (j !== i + 1) invert = true;
+            j = takeArg(T, j, t, c);
+            argT = T[j];
+            argC = C[j];
+            i = j + 1;
+          }
           const inv2 = invert;
           invert = false;
           if (b === 'p') {
-            const n = protoNumber(arg.t);
-            if (n === undefined) throw new LineError(`unknown protocol "${arg.t}" specified`, arg.c, arg.t, 'a name from /etc/protocols or a number 0..255');
-            protoText = arg.t;
+            const pn = protoNumber(argT);
+            if (pn === undefined) throw new LineError(`unknown protocol "${argT}" specified`, argC, argT, 'a name from /etc/protocols or a number 0..255');
+            protoText = argT;
             protoInvert = inv2;
-            if (n === 0) {
-              if (inv2) throw new LineError('rule would never match protocol', arg.c, arg.t);
+            if (pn === 0) {
+              if (inv2) throw new LineError('rule would never match protocol', argC, argT);
               continue; // -p all: not printed
             }
-            let name = protoName(n);
-            if (family === 6 && n === 58) name = 'ipv6-icmp';
+            let name = protoName(pn);
+            if (family === 6 && pn === 58) name = 'ipv6-icmp';
             rule.protocol = { value: name, invert: inv2 };
           } else if (b === 's' || b === 'd') {
             let net;
             try {
-              net = parseNet(arg.t, family);
+              net = parseNet(argT, family);
             } catch (e) {
-              if (e instanceof ExtensionError) throw new LineError(e.message, arg.c, arg.t, e.hint);
+              if (e instanceof ExtensionError) throw new LineError(e.message, argC, argT, e.hint);
               throw e;
             }
             if (b === 's') rule.src = { value: net, invert: inv2 };
             else rule.dst = { value: net, invert: inv2 };
           } else {
-            const name = arg.t;
-            if (name.length >= 16) throw new LineError(`interface name \`${name}' must be shorter than IFNAMSIZ (16)`, arg.c, name);
+            const name = argT;
+            if (name.length >= 16) throw new LineError(`interface name \`${name}' must be shorter than IFNAMSIZ (16)`, argC, name);
             const chainIsBuiltin = (BUILTIN_CHAINS[table.name] as readonly string[]).includes(rule.chain);
             if (chainIsBuiltin && b === 'i' && (rule.chain === 'OUTPUT' || rule.chain === 'POSTROUTING'))
-              throw new LineError(`Can't use -i with ${rule.chain}`, tk.c, t, 'locally generated / outgoing packets have no input interface in this chain');
+              throw new LineError(`Can't use -i with ${rule.chain}`, c, t, 'locally generated / outgoing packets have no input interface in this chain');
             if (chainIsBuiltin && b === 'o' && (rule.chain === 'INPUT' || rule.chain === 'PREROUTING'))
-              throw new LineError(`Can't use -o with ${rule.chain}`, tk.c, t, 'the output interface is not known yet in this chain');
+              throw new LineError(`Can't use -o with ${rule.chain}`, c, t, 'the output interface is not known yet in this chain');
             if (name === '+' && !inv2) continue; // "+" matches every interface: iptables drops it
             if (b === 'i') rule.inIface = { value: name, invert: inv2 };
             else rule.outIface = { value: name, invert: inv2 };
           }
           continue;
         }
-        case 'm': {
-          const arg = ntok();
-          i++;
-          if (invert) throw new LineError('unexpected ! flag before --match', invertTok?.c ?? tk.c, '!');
-          loadMatch(arg.t, arg, false);
-          continue;
-        }
+        case 'm':
         case 'j':
         case 'g': {
-          const arg = ntok();
+          let argT: string, argC: number;
+          if (inlineVal !== undefined) {
+            argT = inlineVal;
+            argC = c;
+          } else {
+            const k = takeArg(T, i + 1, t, c);
+            argT = T[k];
+            argC = C[k];
+            i++;
+          }
           i++;
-          if (invert) throw new LineError(`cannot have ! before -${b}`, invertTok?.c ?? tk.c, '!');
-          if (target) throw new LineError('multiple -j flags not allowed', tk.c, t);
-          target = { name: arg.t, goto: b === 'g', tok: arg };
-          if (b === 'j' && !VERDICTS.has(arg.t)) {
-            const ext = findTarget(arg.t, family);
-            if (ext && !chains.has(arg.t)) {
-              const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, loc: loc(arg.c), opts: [], raw: [], specs: specMap(ext) };
+          if (b === 'm') {
+            if (invert) throw new LineError('unexpected ! flag before --match', invertC || c, '!');
+            lastUnknown = loadMatch(argT, argC, false, env, line, loaded);
+            if (lastUnknown.ext) lastUnknown = undefined;
+            continue;
+          }
+          if (invert) throw new LineError(`cannot have ! before -${b}`, invertC || c, '!');
+          if (targetName !== undefined) throw new LineError('multiple -j flags not allowed', c, t);
+          targetName = argT;
+          targetGoto = b === 'g';
+          targetC = argC;
+          if (b === 'j' && !VERDICTS.has(argT)) {
+            const ext = findTarget(argT, family);
+            if (ext && !chains.has(argT)) {
+              const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: NO_RAW, specs: specMap(ext) };
               loaded.push(l);
-              target.mod = l;
+              targetMod = l;
               lastUnknown = undefined;
-            } else if (!chains.has(arg.t) && KNOWN_UPSTREAM_TARGETS.has(arg.t)) {
-              const l: Loaded = { ext: undefined, name: arg.t, kind: 'target', implicit: false, loc: loc(arg.c), opts: [], raw: [], specs: new Map() };
+            } else if (!chains.has(argT) && KNOWN_UPSTREAM_TARGETS.has(argT)) {
+              const l: Loaded = { ext: undefined, name: argT, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: [], specs: NO_SPECS };
               loaded.push(l);
-              target.mod = l;
+              targetMod = l;
               lastUnknown = l;
             }
           }
@@ -580,110 +635,123 @@ function parseRuleBody(
         }
       }
     }
-    if (t.startsWith('--') && t.length > 2) {
+    if (long && t.length > 2) {
       const name = optName.slice(2);
       let found = lookupOption(name, loaded);
-      if (!found && !implicitProtoLoaded && protoText !== undefined && !lastUnknown) {
+      if (found === false && !implicitProtoLoaded && protoText !== undefined && !lastUnknown) {
         // iptables: an unknown option makes it try the match named after -p
-        const n = protoNumber(protoText)!;
-        const pm = n === 58 ? 'icmp6' : n === 0 ? undefined : protoName(n);
+        const pn = protoNumber(protoText)!;
+        const pm = pn === 58 ? 'icmp6' : pn === 0 ? undefined : protoName(pn);
         const ext = pm ? findMatch(pm, family) : undefined;
         if (ext && !protoInvert) {
           implicitProtoLoaded = true;
-          loadMatch(pm!, tk, true);
+          lastUnknown = loadMatch(pm!, c, true, env, line, loaded);
+          if (lastUnknown.ext) lastUnknown = undefined;
           found = lookupOption(name, loaded);
         }
       }
-      if (found && 'ambiguous' in found) throw new LineError(`option "${t}" is ambiguous; possibilities: ${found.ambiguous.join(' ')}`, tk.c, t);
+      if (found !== true && found !== false) throw new LineError(`option "${t}" is ambiguous; possibilities: ${found.join(' ')}`, c, t);
       if (!found) {
         if (lastUnknown) {
           // keep verbatim for the unsupported module
-          const ownInv = invert ? ['!'] : [];
+          const raw = lastUnknown.raw;
+          if (invert) raw.push('!');
           invert = false;
-          lastUnknown.raw.push(...ownInv, quoteRaw(t));
+          raw.push(quoteRaw(t));
           i++;
-          while (i < toks.length && !toks[i].t.startsWith('-') && !(toks[i].t === '!' && !toks[i].q)) {
-            lastUnknown.raw.push(quoteRaw(toks[i].t, toks[i].q));
+          while (i < n && !T[i].startsWith('-') && !(T[i] === '!' && !isQuoted(Q, i))) {
+            raw.push(quoteRaw(T[i], isQuoted(Q, i)));
             i++;
           }
           // a `!` followed by a value (old syntax) also belongs here
           continue;
         }
-        throw new LineError(`unknown option "${t}"`, tk.c, t, hintFor(t, loaded));
+        throw new LineError(`unknown option "${t}"`, c, t, hintFor(t, loaded));
       }
-      const { mod, spec } = found;
+      const mod = lkMod;
+      const spec = lkSpec;
       const inv = invert;
       invert = false;
       let j = i + 1;
-      if (spec.invertible && spec.args > 0 && inlineVal === undefined) j = oldInvert(j, tk);
+      if (spec.invertible && spec.args > 0 && inlineVal === undefined) {
+        const j2 = oldInvert(T, C, Q, j, t, invert, env, line);
+        if (j2 !== j) invert = true;
+        j = j2;
+      }
       const inv2 = inv || invert;
       invert = false;
-      if (inv2 && !spec.invertible) throw new LineError(`cannot have ! before --${spec.name}`, invertTok?.c ?? tk.c, '!', `--${spec.name} of ${mod.name} cannot be negated`);
+      if (inv2 && !spec.invertible) throw new LineError(`cannot have ! before --${spec.name}`, invertC || c, '!', `--${spec.name} of ${mod.name} cannot be negated`);
       const values: string[] = [];
       if (inlineVal !== undefined) values.push(inlineVal);
       while (values.length < spec.args) {
-        const a = toks[j];
-        if (!a) throw new LineError(`option "--${spec.name}" requires ${spec.args === 2 ? 'two arguments' : 'an argument'}`, tk.c, t);
-        if (spec.args === 2 && values.length === 1 && a.t.startsWith('-') && !a.q && a.t.length > 1 && !/^-[0-9]/.test(a.t))
-          throw new LineError(`option "--${spec.name}" requires two arguments`, tk.c, t);
-        values.push(a.t);
+        if (j >= n) throw new LineError(`option "--${spec.name}" requires ${spec.args === 2 ? 'two arguments' : 'an argument'}`, c, t);
+        const a = T[j];
+        if (spec.args === 2 && values.length === 1 && a.startsWith('-') && !isQuoted(Q, j) && a.length > 1 && !/^-[0-9]/.test(a))
+          throw new LineError(`option "--${spec.name}" requires two arguments`, c, t);
+        values.push(a);
         j++;
       }
-      if (!spec.multi && mod.opts.some((o) => o.name === spec.name))
-        throw new LineError(`option "--${spec.name}" can only be used once`, tk.c, t);
-      for (const ex of spec.excludes ?? [])
-        if (mod.opts.some((o) => o.name === ex)) throw new LineError(`option "--${spec.name}" cannot be used together with "--${ex}"`, tk.c, t);
-      mod.opts.push({ name: spec.name, invert: inv2, values, loc: loc(tk.c) });
+      const opts = mod.opts;
+      if (!spec.multi) for (let k = 0; k < opts.length; k++) if (opts[k].name === spec.name) throw new LineError(`option "--${spec.name}" can only be used once`, c, t);
+      if (spec.excludes)
+        for (const ex of spec.excludes)
+          for (let k = 0; k < opts.length; k++) if (opts[k].name === ex) throw new LineError(`option "--${spec.name}" cannot be used together with "--${ex}"`, c, t);
+      opts.push({ name: spec.name, invert: inv2, values, loc: { file, line, col: c } });
       i = j;
       continue;
     }
     // a bare word: iptables: Bad argument
     if (lastUnknown) {
-      lastUnknown.raw.push(quoteRaw(t, tk.q));
+      lastUnknown.raw.push(quoteRaw(t, isQuoted(Q, i)));
       i++;
       continue;
     }
-    throw new LineError(`Bad argument \`${t}'`, tk.c, t, 'a value that belongs to no option (a wrapped line, or a missing --option?)');
+    throw new LineError(`Bad argument \`${t}'`, c, t, 'a value that belongs to no option (a wrapped line, or a missing --option?)');
   }
-  if (invert) throw new LineError('`!` at the end of the rule', invertTok?.c ?? 1, '!');
+  if (invert) throw new LineError('`!` at the end of the rule', invertC || 1, '!');
 
   // build modules
-  const ctx = bctx();
-  for (const m of loaded) {
-    if (m.kind === 'target' && target) continue;
-    rule.matches.push(buildMatch(m, ctx, loc));
+  const ctx = new RuleBuildContext(
+    family, table.name, rule.chain,
+    rule.protocol ? { value: rule.protocol.value, invert: rule.protocol.invert } : undefined,
+    issues, file, line, C[start - 2] ?? 1, rule.text,
+  );
+  for (let k = 0; k < loaded.length; k++) {
+    const m = loaded[k];
+    if (m.kind === 'target' && targetName !== undefined) continue;
+    rule.matches.push(buildMatch(m, ctx));
   }
-  if (target) {
-    const tloc = loc(target.tok.c);
+  if (targetName !== undefined) {
+    const tloc: SourceLoc = { file, line, col: targetC };
     let tu: TargetUse;
-    if (VERDICTS.has(target.name) && !target.goto) tu = { kind: 'verdict', name: target.name, goto: false, args: undefined, loc: tloc };
-    else if (target.mod) {
-      const m = target.mod;
+    if (!targetGoto && VERDICTS.has(targetName)) tu = { kind: 'verdict', name: targetName, goto: false, args: undefined, loc: tloc };
+    else if (targetMod) {
+      const m = targetMod;
       if (!m.ext) tu = { kind: 'extension', name: m.name, goto: false, args: undefined, loc: tloc, unsupported: { reason: `target ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
       else {
-        checkSpecs(m, loc);
+        checkSpecs(m);
         let args: unknown;
         try {
           args = m.ext.build(m.opts, ctx);
         } catch (e) {
-          throw toLineError(e, m, target.tok);
+          throw toLineError(e, m, { c: targetC, t: targetName });
         }
         const ext = m.ext as Extension & { kind: 'target' };
         if (ext.tables && !ext.tables.includes(table.name))
           issues.push({
-            severity: 'warning', loc: tloc, text: target.name,
-            message: `target ${target.name} is only valid in the ${ext.tables.join('/')} table (the kernel refuses this rule at commit: x_tables check_target)`,
+            severity: 'warning', loc: tloc, text: targetName,
+            message: `target ${targetName} is only valid in the ${ext.tables.join('/')} table (the kernel refuses this rule at commit: x_tables check_target)`,
             hint: 'iptables-restore --test does not catch it; a real iptables-restore fails with "line N failed"',
           });
         tu = { kind: 'extension', name: m.ext.name, goto: false, args, loc: tloc };
       }
-    } else if (target.goto && VERDICTS.has(target.name)) {
-      throw new LineError(`goto '${target.name}' is not a chain`, target.tok.c, target.name);
+    } else if (targetGoto && VERDICTS.has(targetName)) {
+      throw new LineError(`goto '${targetName}' is not a chain`, targetC, targetName);
     } else {
       // a user chain; checked at COMMIT (the chain may be declared later in a hand-written file)
-      tu = { kind: 'chain', name: target.name, goto: target.goto, args: undefined, loc: tloc };
+      tu = { kind: 'chain', name: targetName, goto: targetGoto, args: undefined, loc: tloc };
       rule.target = tu;
-      return chains.has(target.name) ? undefined : { rule, name: target.name, goto: target.goto, col: target.tok.c };
+      return chains.has(targetName) ? undefined : { rule, name: targetName, goto: targetGoto, col: targetC };
     }
     rule.target = tu;
   }
@@ -700,11 +768,23 @@ function hintFor(t: string, loaded: Loaded[]): string {
   return mods.length ? `none of the loaded modules (${mods.join(', ')}) takes ${t}` : `load the module that provides ${t} with -m NAME first`;
 }
 
-function checkSpecs(m: Loaded, loc: (c: number) => SourceLoc): void {
-  for (const s of m.ext!.options)
-    if (s.required && !m.opts.some((o) => o.name === s.name))
+function requiredOptions(ext: Extension): readonly OptionSpec[] {
+  let r = requiredCache.get(ext);
+  if (!r) {
+    r = ext.options.filter((s) => s.required);
+    requiredCache.set(ext, r);
+  }
+  return r;
+}
+const requiredCache = new WeakMap<Extension, readonly OptionSpec[]>();
+
+function checkSpecs(m: Loaded): void {
+  const req = requiredOptions(m.ext!);
+  for (let k = 0; k < req.length; k++) {
+    const s = req[k];
+    if (!m.opts.some((o) => o.name === s.name))
       throw new LineError(`${m.name}: option "--${s.name}" must be specified`, m.loc.col, m.name);
-  void loc;
+  }
 }
 
 function toLineError(e: unknown, m: Loaded, tok: { c: number; t: string }): LineError {
@@ -716,18 +796,18 @@ function toLineError(e: unknown, m: Loaded, tok: { c: number; t: string }): Line
   throw e;
 }
 
-function buildMatch(m: Loaded, ctx: BuildContext, loc: (c: number) => SourceLoc): MatchUse {
+function buildMatch(m: Loaded, ctx: BuildContext): MatchUse {
   if (!m.ext) {
     return { name: m.name, args: undefined, loc: m.loc, unsupported: { reason: `match ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
   }
-  checkSpecs(m, loc);
+  checkSpecs(m);
   let args: unknown;
   try {
     args = m.ext.build(m.opts, ctx);
   } catch (e) {
     throw toLineError(e, m, { c: m.loc.col, t: m.name });
   }
-  const mu: MatchUse = { name: m.ext.name === m.name ? m.name : m.name, args, loc: m.loc };
+  const mu: MatchUse = { name: m.name, args, loc: m.loc };
   if (m.implicit) mu.implicit = true;
   return mu;
 }
