@@ -12,11 +12,11 @@ export interface RunResult {
   mismatch?: string;
 }
 
-export function runQueries(world: World, queries: Query[], start?: RunState, opts: { trace?: boolean } = {}): { results: RunResult[]; state: RunState } {
+export function runQueries(world: World, queries: Query[], start?: RunState, opts: { trace?: boolean; closeSenders?: boolean } = {}): { results: RunResult[]; state: RunState } {
   let state = start ?? initialState(world);
   const results: RunResult[] = [];
   for (const q of queries) {
-    const result = simulate(world, state, q.spec, { trace: opts.trace });
+    const result = simulate(world, state, q.spec, { trace: opts.trace, closeSenders: opts.closeSenders });
     // The run goes on along the first branch (the kernel takes one of them; later packets see that one).
     state = result.states[0] ?? state;
     const mismatch = q.expect ? compare(q.expect, result.outcomes) : undefined;

@@ -55,7 +55,7 @@ function checkSpec(world: World, spec: PacketSpec): void {
   }
 }
 
-function runOnce(sim: Sim, spec: PacketSpec): Verdict {
+function runOnce(sim: Sim, spec: PacketSpec, closeSenders = false): Verdict {
   const o = spec.origin;
   const pkt = spec.packet;
   if (o.kind === 'arrive') {
@@ -84,7 +84,7 @@ function runOnce(sim: Sim, spec: PacketSpec): Verdict {
   // A ping program lives for its one request (ping -c 1): its socket is gone after the query. TCP and UDP
   // sockets stay, so later packets of the run can be their replies.
   const st = hostState(sim, o.host);
-  st.sockets = st.sockets.filter((s) => s.proto !== 1);
+  st.sockets = st.sockets.filter((s) => s.proto !== 1 && !(closeSenders && s.peer?.addr === pkt.dst && s.peer.port === pkt.dport && s.local.port === pkt.sport));
   return v;
 }
 
@@ -115,6 +115,9 @@ function registerSender(sim: Sim, host: string, spec: PacketSpec): void {
 export interface SimulateOptions {
   /** Record trace events (default true). Without them a run is faster; verdicts are the same. */
   trace?: boolean;
+  /** Local senders close their socket once the packet and its answers are done (one-shot probes, as
+   * `nfsim verify` sends them); by default TCP and UDP sockets stay open for later replies. */
+  closeSenders?: boolean;
 }
 
 export function simulate(world: World, state: RunState, spec: PacketSpec, opts: SimulateOptions = {}): SimResult {
@@ -133,7 +136,7 @@ export function simulate(world: World, state: RunState, spec: PacketSpec, opts: 
     let verdict!: Verdict;
     const next = produce(state, (draft) => {
       sim = { world, tracing: opts.trace !== false, state: draft, trace: [], forced, choices: [], answers: [] };
-      verdict = runOnce(sim, spec);
+      verdict = runOnce(sim, spec, opts.closeSenders);
       flushCounters(sim);
     });
     let p = 1;

@@ -3,6 +3,7 @@ import { parseCommand } from './parse.js';
 import { runCommand } from './run.js';
 import { scenarioCommand } from './scenario.js';
 import { traceCommand } from './trace.js';
+import { verifyCommand } from './verify.js';
 
 export interface Command {
   name: string;
@@ -11,4 +12,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand];

@@ -1,0 +1,71 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runQueries } from '../../engine/run.js';
+import { loadWorld } from '../../parse/world.js';
+import { parseQueries } from '../../parse/queries.js';
+import { verdictLine } from '../../report/traceText.js';
+import { compareWithKernel, type KernelRecord } from '../../scenario/scenario.js';
+import { labScript } from '../../verify/labScript.js';
+import { CliUsageError, parseArgs } from '../args.js';
+import type { Command } from './index.js';
+
+function labDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const c of [resolve(here, '../scripts/lab'), resolve(here, '../../../scripts/lab'), resolve('scripts/lab')]) if (existsSync(join(c, 'lab.sh'))) return c;
+  throw new CliUsageError('cannot find scripts/lab/lab.sh (the namespace lab) next to nfsim');
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  usage: 'verify WORLD --packets FILE [--keep DIR]',
+  summary: 'replay a world on this kernel in throwaway namespaces and compare (root)',
+  async run(argv) {
+    const a = parseArgs(argv, ['packets', 'keep'], []);
+    const [worldPath] = a.positional;
+    if (!worldPath || typeof a.flags.packets !== 'string') throw new CliUsageError('usage: nfsim verify WORLD --packets FILE');
+    if (process.getuid?.() !== 0) {
+      process.stderr.write('nfsim verify needs root: it builds the world in network namespaces on this kernel and sends the packets for real.\n');
+      return 2;
+    }
+    for (const tool of ['ip', 'iptables-restore', 'tcpdump', 'python3']) {
+      if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+        process.stderr.write(`nfsim verify needs ${tool} (Debian: apt-get install iproute2 iptables tcpdump python3)\n`);
+        return 2;
+      }
+    }
+    const world = loadWorld(worldPath);
+    const queries = parseQueries(readFileSync(a.flags.packets, 'utf8'), a.flags.packets);
+    const script = labScript(world, queries, `nfv${process.pid % 100000}`);
+    const dir = typeof a.flags.keep === 'string' ? resolve(a.flags.keep) : mkdtempSync(join(tmpdir(), 'nfsim-verify-'));
+    mkdirSync(dir, { recursive: true });
+    try {
+      writeFileSync(join(dir, 'build.sh'), script.text);
+      const r = spawnSync('bash', [join(dir, 'build.sh')], { env: { ...process.env, NFSIM_LAB: labDir(), LAB_SCEN: dir }, encoding: 'utf8', maxBuffer: 1 << 26 });
+      if (r.status !== 0) {
+        process.stderr.write(`nfsim verify: building or probing the world failed:\n${r.stderr.split('\n').slice(-15).join('\n')}\n`);
+        return 2;
+      }
+      const kernel = JSON.parse(readFileSync(join(dir, 'kernel', 'world.json'), 'utf8')) as KernelRecord;
+      // The lab's probes are one-shot: each closes its socket after its packet (and answers).
+      const { results } = runQueries(world, script.sent, undefined, { closeSenders: true });
+      let diff = 0;
+      process.stdout.write(`kernel: ${kernel.kernel ?? '?'}, ${kernel.iptables ?? ''}\n`);
+      results.forEach((res, i) => {
+        const k = kernel.queries[i];
+        const miss = compareWithKernel(res.result.outcomes[0]?.verdict, k, res.query.spec.text);
+        if (miss) diff++;
+        const kd = [...(k?.drops ?? []).map((d) => `dropped ${d.reason} at ${d.location}${d.host ? ` on ${d.host}` : ''}`), ...(k?.delivered ?? []).map((d) => `delivered on ${d.host}${d.socket ? ` to ${d.socket}` : ''}`)];
+        process.stdout.write(`${String(i + 1).padStart(3)}  ${res.query.spec.text}\n     nfsim:  ${res.result.outcomes.map((o) => verdictLine(o.verdict)).join(' | ')}\n     kernel: ${kd.join('; ') || 'nothing observed'}\n     ${miss ? `✗ ${miss}` : '✓ agree'}\n`);
+      });
+      for (const s of script.skipped) process.stdout.write(`     skipped: ${s.query.spec.text} — ${s.why}\n`);
+      for (const n of script.notRebuilt) process.stdout.write(`     not rebuilt: ${n}\n`);
+      process.stdout.write(`${results.length - diff} agree, ${diff} differ, ${script.skipped.length} not sent\n`);
+      return diff ? 1 : 0;
+    } finally {
+      if (typeof a.flags.keep !== 'string') rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * Turn a world into a script for the namespace lab (scripts/lab/lab.sh): one namespace per host, the
+ * topology's veth pairs, bridges and their ports, addresses, routes, policy rules, the sysctls that change the
+ * packet path, each host's ruleset (iptables-restore) and a listener for every listening socket of the `ss`
+ * dump; then one probe per packet, recorded as the scenarios are (kernel/world.json).
+ */
+import type { Host, World } from '../model/host.js';
+import { formatRoute } from '../parse/ipRouteWrite.js';
+import { formatRule } from '../parse/ipRule.js';
+import { saveRuleset } from '../parse/iptablesSaveWrite.js';
+import type { Query } from '../parse/queries.js';
+import { formatIpv4 } from '../model/addr.js';
+
+export interface LabScript {
+  text: string;
+  /** Queries that the lab can send (local packets); the others with the reason. */
+  sent: Query[];
+  skipped: { query: Query; why: string }[];
+  /** Parts of the world the lab cannot rebuild (the comparison may differ because of them). */
+  notRebuilt: string[];
+}
+
+const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function mac(i: number): string {
+  return `02:5e:${((i >> 24) & 255).toString(16).padStart(2, '0')}:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
+}
+
+function macOf(h: Host, iface: string, fallback: number): string {
+  const m = h.interfaces.find((i) => i.name === iface)?.mac;
+  return m && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(m) && m !== '00:00:00:00:00:00' ? m : mac(fallback);
+}
+
+const PATH_CONF = ['forwarding', 'rp_filter', 'route_localnet', 'accept_local', 'src_valid_mark', 'send_redirects', 'proxy_arp', 'log_martians'];
+const PATH_KEYS = ['net.ipv4.ip_forward', 'net.netfilter.nf_conntrack_tcp_loose', 'net.netfilter.nf_conntrack_tcp_be_liberal', 'net.ipv4.icmp_echo_ignore_all', 'net.ipv4.icmp_echo_ignore_broadcasts', 'net.ipv4.icmp_errors_use_inbound_ifaddr', 'net.ipv4.ip_nonlocal_bind'];
+
+export function labScript(world: World, queries: Query[], prefix: string): LabScript {
+  const L: string[] = ['set -euo pipefail', '. "$NFSIM_LAB/lab.sh"', `lab_init ${prefix}`];
+  const notRebuilt: string[] = [];
+  for (const h of world.hosts) L.push(`lab_host ${q(h.name)}`);
+  let n = 1;
+  for (const h of world.hosts) {
+    for (const i of h.interfaces) {
+      const linked = world.links.some((l) => (l.a.host === h.name && l.a.iface === i.name) || (l.b.host === h.name && l.b.iface === i.name));
+      if (i.name !== 'lo' && i.kind !== 'bridge' && !linked) notRebuilt.push(`${h.name}: interface ${i.name} has no link in the topology and is not created`);
+    }
+    if (h.conntrack?.length) notRebuilt.push(`${h.name}: the ${h.conntrack.length} conntrack entries of the dump are not recreated`);
+  }
+  for (const l of world.links) {
+    const a = world.hosts.find((h) => h.name === l.a.host)!;
+    const b = world.hosts.find((h) => h.name === l.b.host)!;
+    L.push(`lab_veth ${q(l.a.host)} ${q(l.a.iface)} ${macOf(a, l.a.iface, n++)} ${q(l.b.host)} ${q(l.b.iface)} ${macOf(b, l.b.iface, n++)}`);
+  }
+  for (const h of world.hosts) {
+    for (const i of h.interfaces) if (i.kind === 'bridge') L.push(`lab_bridge ${q(h.name)} ${q(i.name)} ${macOf(h, i.name, n++)}`);
+    for (const i of h.interfaces) if (i.master && h.interfaces.some((b) => b.name === i.master && b.kind === 'bridge') && world.links.some((l) => (l.a.host === h.name && l.a.iface === i.name) || (l.b.host === h.name && l.b.iface === i.name))) L.push(`lab_port ${q(h.name)} ${q(i.master)} ${q(i.name)}`);
+  }
+  for (const h of world.hosts) {
+    for (const i of h.interfaces) {
+      if (i.name === 'lo') continue;
+      for (const a of i.addresses) if (a.family === 4) L.push(`lab_addr ${q(h.name)} ${q(i.name)} ${a.local.addr}/${a.local.len}`);
+    }
+  }
+  for (const h of world.hosts) {
+    // Routes the kernel adds by itself (connected, local, broadcast) come with the addresses.
+    for (const r of h.routes) {
+      if (r.family !== 4 || r.proto === 'kernel' || r.table === 'local') continue;
+      L.push(`lab_x ${q(h.name)} ip route add ${formatRoute(r).replace(/\s+/g, ' ').replace(/ (linkdown|offload|dead|pervasive|rt_offload|trap)\b/g, '')}`);
+    }
+    for (const r of h.rules) {
+      if (r.family !== 4 || (r.priority === 0 && r.table === 'local') || (r.priority === 32766 && r.table === 'main') || (r.priority === 32767 && r.table === 'default')) continue;
+      L.push(`lab_x ${q(h.name)} ip rule add priority ${formatRule(r).replace(/^(\d+):\t/, '$1 ')}`);
+    }
+  }
+  for (const h of world.hosts) {
+    const v = h.sysctl?.values ?? {};
+    const keys = Object.keys(v).filter((k) => PATH_KEYS.includes(k) || PATH_CONF.some((c) => k.startsWith('net.ipv4.conf.') && k.endsWith(`.${c}`)));
+    // ip_forward first (it rewrites every interface's forwarding), then the per-interface values.
+    keys.sort((x, y) => Number(y === 'net.ipv4.ip_forward') - Number(x === 'net.ipv4.ip_forward') || x.localeCompare(y));
+    const ifaces = new Set(h.interfaces.map((i) => i.name.replace(/\./g, '/')));
+    const settable = keys.filter((k) => !k.startsWith('net.ipv4.conf.') || ['all', 'default', ...ifaces].includes(k.split('.')[3]));
+    if (settable.length) L.push(`lab_sysctl ${q(h.name)} ${settable.map((k) => `${k}=${v[k].trim()}`).join(' ')}`);
+    if (v['net.bridge.bridge-nf-call-iptables'] !== undefined) L.push(`modprobe br_netfilter 2>/dev/null || true`, `lab_sysctl ${q(h.name)} net.bridge.bridge-nf-call-iptables=${v['net.bridge.bridge-nf-call-iptables'].trim()}`);
+    if (h.iptables && h.iptables.tables.length) {
+      L.push(`lab_iptables ${q(h.name)} <<'NFSIM_RULES'`, saveRuleset(h.iptables, { counters: false }).trimEnd(), 'NFSIM_RULES');
+    }
+    for (const s of h.sockets ?? []) {
+      if (s.local.port === 0) continue;
+      if (!((s.proto === 'tcp' && s.state === 'LISTEN') || (s.proto === 'udp' && s.state === 'UNCONN'))) {
+        if (s.proto === 'tcp' || s.proto === 'udp') notRebuilt.push(`${h.name}: ${s.proto} socket ${s.local.addr}:${s.local.port} (${s.state}${s.peer ? ` to ${s.peer.addr}:${s.peer.port}` : ''}) is not recreated`);
+        continue;
+      }
+      const addr = s.local.addr === '*' || s.local.addr === '[::]' || s.local.addr === '::' ? '0.0.0.0' : s.local.addr;
+      if (addr.includes(':')) continue;
+      L.push(`lab_listen ${q(h.name)} ${s.proto} ${addr} ${s.local.port}`);
+    }
+  }
+  L.push('lab_phase world');
+  const sent: Query[] = [];
+  const skipped: { query: Query; why: string }[] = [];
+  for (const qu of queries) {
+    const sp = qu.spec;
+    const p = sp.packet;
+    if (sp.origin.kind !== 'local') {
+      skipped.push({ query: qu, why: '`arrive` packets are not sent by verify yet (they need a sender behind the interface)' });
+      continue;
+    }
+    if (p.proto === 6 || p.proto === 17) {
+      L.push(`lab_query ${q(sp.text)} ${q(sp.origin.host)} ${p.proto === 6 ? 'tcp' : 'udp'} ${formatIpv4(p.src)} ${p.sport} ${formatIpv4(p.dst)} ${p.dport}`);
+    } else if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) {
+      L.push(`lab_query ${q(sp.text)} ${q(sp.origin.host)} icmp ${formatIpv4(p.src)} ${formatIpv4(p.dst)} ${p.icmp.id ?? 1} ${p.icmp.seq ?? 1} ${p.icmp.type}`);
+    } else {
+      skipped.push({ query: qu, why: 'only TCP, UDP and ICMP echo probes can be sent' });
+      continue;
+    }
+    sent.push(qu);
+  }
+  L.push('lab_finish');
+  return { text: L.join('\n') + '\n', sent, skipped, notRebuilt };
+}
