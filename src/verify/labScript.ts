@@ -101,14 +101,25 @@ export function labScript(world: World, queries: Query[], prefix: string): LabSc
   for (const qu of queries) {
     const sp = qu.spec;
     const p = sp.packet;
+    let sender: string = sp.origin.host;
     if (sp.origin.kind !== 'local') {
-      skipped.push({ query: qu, why: '`arrive` packets are not sent by verify yet (they need a sender behind the interface)' });
-      continue;
+      // An arriving packet whose source is an address of the modelled host at the link's other end is sent
+      // by that host. (A sender outside the world would need a helper namespace: not built yet.)
+      const o = sp.origin;
+      const l = world.links.find((x) => (x.a.host === o.host && x.a.iface === o.iface) || (x.b.host === o.host && x.b.iface === o.iface));
+      const far = l ? (l.a.host === o.host && l.a.iface === o.iface ? l.b : l.a) : undefined;
+      const farHost = far && world.hosts.find((h) => h.name === far.host);
+      const owns = farHost?.interfaces.some((i) => i.addresses.some((a) => a.family === 4 && a.local.v4 === p.src));
+      if (!farHost || !owns) {
+        skipped.push({ query: qu, why: '`arrive` packets from outside the modelled world are not sent by verify yet (they need a sender namespace behind the interface)' });
+        continue;
+      }
+      sender = farHost.name;
     }
     if (p.proto === 6 || p.proto === 17) {
-      L.push(`lab_query ${q(sp.text)} ${q(sp.origin.host)} ${p.proto === 6 ? 'tcp' : 'udp'} ${formatIpv4(p.src)} ${p.sport} ${formatIpv4(p.dst)} ${p.dport}`);
+      L.push(`lab_query ${q(sp.text)} ${q(sender)} ${p.proto === 6 ? 'tcp' : 'udp'} ${formatIpv4(p.src)} ${p.sport} ${formatIpv4(p.dst)} ${p.dport}`);
     } else if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) {
-      L.push(`lab_query ${q(sp.text)} ${q(sp.origin.host)} icmp ${formatIpv4(p.src)} ${formatIpv4(p.dst)} ${p.icmp.id ?? 1} ${p.icmp.seq ?? 1} ${p.icmp.type}`);
+      L.push(`lab_query ${q(sp.text)} ${q(sender)} icmp ${formatIpv4(p.src)} ${formatIpv4(p.dst)} ${p.icmp.id ?? 1} ${p.icmp.seq ?? 1} ${p.icmp.type}`);
     } else {
       skipped.push({ query: qu, why: 'only TCP, UDP and ICMP echo probes can be sent' });
       continue;
