@@ -17,7 +17,7 @@ def now():
     return time.time()
 
 
-def cmd_listen(proto, addr, port, log):
+def cmd_listen(proto, addr, port, log, peer=None, pport=None):
     port = int(port)
     f = open(log, "a", buffering=1)
     if proto == "tcp":
@@ -34,10 +34,15 @@ def cmd_listen(proto, addr, port, log):
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((addr, port))
+        if peer is not None:
+            s.connect((peer, int(pport)))   # a connected socket only accepts datagrams from its peer
         while True:
-            data, peer = s.recvfrom(65535)
+            try:
+                data, src = s.recvfrom(65535)
+            except OSError:
+                continue   # an ICMP error reported on the connected socket (ECONNREFUSED ...): no delivery
             f.write(json.dumps({"t": now(), "proto": "udp", "socket": "udp:%s:%d" % (addr, port),
-                                "peer": "%s:%d" % peer, "len": len(data)}) + "\n")
+                                "peer": "%s:%d" % src, "len": len(data)}) + "\n")
 
 
 def csum(b):

@@ -13,6 +13,7 @@
 #   lab_iptables docker-host <<'EOF' ... EOF          # iptables-restore (nf_tables backend)
 #   lab_x HOST CMD...                                 # run any command in HOST's namespace
 #   lab_listen ctr tcp 172.17.0.2 80                  # python3 listener, logs every connection/datagram
+#   lab_listen ctr udp 172.17.0.3 38908 172.16.13.13 56789   # a connected UDP socket (nc -u), logs what it receives
 #   lab_phase world                                   # capture HOST folders into $LAB_SCEN/world (+topology)
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ [TYPE]   (TYPE 8 echo request = default, 0 echo reply)
@@ -156,17 +157,19 @@ lab_sysctl() { local h=$1; shift; lab_x "$h" sysctl -qw "$@" >/dev/null || lab_d
 lab_iptables() { lab_x "$1" iptables-restore || lab_die "iptables-restore on $1"; }
 
 # lab_listen HOST tcp|udp ADDR PORT
+# lab_listen HOST udp ADDR PORT PEER PEERPORT: a connected UDP socket (like `nc -u PEER PEERPORT`)
 lab_listen() {
-  local h=$1 proto=$2 addr=$3 port=$4 log i
+  local h=$1 proto=$2 addr=$3 port=$4 log i all=l
   mkdir -p "$LAB_TMP/listen"
   log="$LAB_TMP/listen/$h@$proto-$addr-$port.log"
   : >> "$log"
+  [ $# -ge 6 ] && all=a
   # started directly (not through a shell function) so that $! is the listener itself
-  ip netns exec "$(lab_ns "$h")" python3 "$LAB_PY" listen "$proto" "$addr" "$port" "$log" &
+  ip netns exec "$(lab_ns "$h")" python3 "$LAB_PY" listen "$proto" "$addr" "$port" "$log" "${@:5}" &
   LAB_PIDS="$LAB_PIDS $!"
   LAB_LISTENERS="$LAB_LISTENERS $h,$proto,$addr,$port,$!"
   for i in $(seq 50); do
-    if lab_x "$h" ss -Hlntu "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
+    if lab_x "$h" ss -H${all}ntu "sport = :$port" 2>/dev/null | grep -q .; then return 0; fi
     sleep 0.1
   done
   lab_die "listener $h $proto $addr:$port did not start"

@@ -86,6 +86,10 @@ export function labScript(world: World, queries: Query[], prefix: string): LabSc
     }
     for (const s of h.sockets ?? []) {
       if (s.local.port === 0) continue;
+      if (s.proto === 'udp' && s.state === 'ESTAB' && s.peer && /^\d+\.\d+\.\d+\.\d+$/.test(s.local.addr) && /^\d+\.\d+\.\d+\.\d+$/.test(s.peer.addr)) {
+        L.push(`lab_listen ${q(h.name)} udp ${s.local.addr} ${s.local.port} ${s.peer.addr} ${s.peer.port}`);
+        continue;
+      }
       if (!((s.proto === 'tcp' && s.state === 'LISTEN') || (s.proto === 'udp' && s.state === 'UNCONN'))) {
         if (s.proto === 'tcp' || s.proto === 'udp') notRebuilt.push(`${h.name}: ${s.proto} socket ${s.local.addr}:${s.local.port} (${s.state}${s.peer ? ` to ${s.peer.addr}:${s.peer.port}` : ''}) is not recreated`);
         continue;
