@@ -7,6 +7,7 @@ import { runQueries } from '../../engine/run.js';
 import { loadWorld } from '../../parse/world.js';
 import { parseQueries } from '../../parse/queries.js';
 import { verdictLine } from '../../report/traceText.js';
+import { stableStringify } from '../../report/traceJson.js';
 import { compareWithKernel, type KernelRecord } from '../../scenario/scenario.js';
 import { labScript } from '../../verify/labScript.js';
 import { CliUsageError, parseArgs } from '../args.js';
@@ -20,10 +21,10 @@ function labDir(): string {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  usage: 'verify WORLD --packets FILE [--keep DIR]',
+  usage: 'verify WORLD --packets FILE [--json] [--keep DIR]',
   summary: 'replay a world on this kernel in throwaway namespaces and compare (root)',
   async run(argv) {
-    const a = parseArgs(argv, ['packets', 'keep'], []);
+    const a = parseArgs(argv, ['packets', 'keep'], ['json']);
     const [worldPath] = a.positional;
     if (!worldPath || typeof a.flags.packets !== 'string') throw new CliUsageError('usage: nfsim verify WORLD --packets FILE');
     if (process.getuid?.() !== 0) {
@@ -52,14 +53,25 @@ export const verifyCommand: Command = {
       // The lab's probes are one-shot: each closes its socket after its packet (and answers).
       const { results } = runQueries(world, script.sent, undefined, { closeSenders: true });
       let diff = 0;
-      process.stdout.write(`kernel: ${kernel.kernel ?? '?'}, ${kernel.iptables ?? ''}\n`);
+      const rows: unknown[] = [];
+      if (!a.flags.json) process.stdout.write(`kernel: ${kernel.kernel ?? '?'}, ${kernel.iptables ?? ''}\n`);
       results.forEach((res, i) => {
         const k = kernel.queries[i];
         const miss = compareWithKernel(res.result.outcomes[0]?.verdict, k, res.query.spec.text);
         if (miss) diff++;
+        if (a.flags.json) {
+          rows.push({ packet: res.query.spec.text, nfsim: res.result.outcomes.map((o) => o.verdict), kernel: k, agree: !miss, difference: miss });
+          return;
+        }
         const kd = [...(k?.drops ?? []).map((d) => `dropped ${d.reason} at ${d.location}${d.host ? ` on ${d.host}` : ''}`), ...(k?.delivered ?? []).map((d) => `delivered on ${d.host}${d.socket ? ` to ${d.socket}` : ''}`)];
         process.stdout.write(`${String(i + 1).padStart(3)}  ${res.query.spec.text}\n     nfsim:  ${res.result.outcomes.map((o) => verdictLine(o.verdict)).join(' | ')}\n     kernel: ${kd.join('; ') || 'nothing observed'}\n     ${miss ? `✗ ${miss}` : '✓ agree'}\n`);
       });
+      if (a.flags.json) {
+        process.stdout.write(
+          stableStringify({ format: 'nfsim-verify', version: 1, kernel: kernel.kernel, iptables: kernel.iptables, results: rows, notSent: script.skipped.map((x) => ({ packet: x.query.spec.text, why: x.why })), notRebuilt: script.notRebuilt, agree: results.length - diff, differ: diff }) + '\n',
+        );
+        return diff ? 1 : 0;
+      }
       for (const s of script.skipped) process.stdout.write(`     skipped: ${s.query.spec.text} — ${s.why}\n`);
       for (const n of script.notRebuilt) process.stdout.write(`     not rebuilt: ${n}\n`);
       process.stdout.write(`${results.length - diff} agree, ${diff} differ, ${script.skipped.length} not sent\n`);
