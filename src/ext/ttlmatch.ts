@@ -1,5 +1,6 @@
 /** Shared by the ttl (IPv4) and hl (IPv6) matches. */
 import type { MatchExtension, OptionValue } from './types.js';
+import { valuesWhere } from '../space/helpers.js';
 import { fail, parseUInt } from './helpers.js';
 
 export interface TtlArgs {
@@ -27,9 +28,14 @@ export function ttlLike(name: 'ttl' | 'hl', families: (4 | 6)[]): MatchExtension
     },
     save: (a) => (a.op === 'eq' ? ` --${eq} ${a.value}` : a.op === 'ne' ? ` ! --${eq} ${a.value}` : ` --${name}-${a.op} ${a.value}`),
     describe: (a) => `${name.toUpperCase()} ${{ eq: '==', ne: '!=', lt: '<', gt: '>' }[a.op]} ${a.value}`,
+    space: (a: TtlArgs) => ({ constraint: { ttl: valuesWhere(255, (t) => ttlTest(a, t)) }, exact: true }),
     match(a, { pkt }) {
       const t = pkt.ttl;
       return a.op === 'eq' ? t === a.value : a.op === 'ne' ? t !== a.value : a.op === 'lt' ? t < a.value : t > a.value;
     },
   };
+}
+
+function ttlTest(a: TtlArgs, t: number): boolean {
+  return a.op === 'eq' ? t === a.value : a.op === 'ne' ? t !== a.value : a.op === 'lt' ? t < a.value : t > a.value;
 }

@@ -6,6 +6,7 @@
 import type { Hook, TableName } from '../model/iptables.js';
 import type { Packet } from '../model/packet.js';
 import type { SourceLoc } from '../model/source.js';
+import type { Constraint, Dim } from '../space/box.js';
 
 /** One option as iptables' option tables declare it (struct xt_option_entry). */
 export interface OptionSpec {
@@ -179,9 +180,22 @@ interface ExtensionBase<T> {
   describe(args: T): string;
 }
 
+/** A match seen as a set of packet headers (src/space; used by diff, check and lint). */
+export interface MatchSpace {
+  /** Every packet the match selects satisfies the constraint (a sound over-approximation). */
+  constraint: Constraint;
+  /** And every packet satisfying it is selected: the constraint is the match itself. */
+  exact: boolean;
+}
+
 export interface MatchExtension<T = any> extends ExtensionBase<T> {
   kind: 'match';
   match(args: T, ctx: MatchContext): MatchResult;
+  /** The header-space view of the match. Absent: the match is opaque to header-space reasoning. */
+  space?(args: T): MatchSpace;
+  /** The packet header fields `match` reads (the engine records them so diff can tell which fields a
+   * packet's fate depended on). Absent: the dimensions of `space`, or every field when there is no `space`. */
+  reads?(args: T): readonly Dim[];
 }
 
 export interface TargetExtension<T = any> extends ExtensionBase<T> {

@@ -60,6 +60,7 @@ export const addrtype: MatchExtension<AddrtypeArgs> = {
     if (a.limitOut) p.push('(routes of the output interface only)');
     return p.join(', ');
   },
+  reads: (a) => [...(a.src ? ['src' as const] : []), ...(a.dst ? ['dst' as const] : []), ...(a.limitIn || a.limitOut ? ['ingress' as const] : [])],
   match(a, { pkt, host, inIface, outIface, family }) {
     if (family !== 4) return { unsupported: 'addrtype on IPv6 is not modelled' };
     const dev = a.limitIn ? inIface : a.limitOut ? outIface : undefined;

@@ -17,5 +17,6 @@ export const comment: MatchExtension<CommentArgs> = {
   },
   save: (a) => ' --comment' + saveString(a.comment),
   describe: (a) => `comment "${a.comment}"`,
+  reads: () => [],
   match: () => true,
 };

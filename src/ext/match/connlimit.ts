@@ -35,5 +35,6 @@ export const connlimit: MatchExtension<ConnlimitArgs> = {
     return ` --connlimit-${a.above ? 'above' : 'upto'} ${a.limit} --connlimit-mask ${a.mask ?? (ctx.family === 4 ? 32 : 128)} --connlimit-${a.daddr ? 'daddr' : 'saddr'}`;
   },
   describe: (a) => `${a.above ? 'more than' : 'at most'} ${a.limit} connections per ${a.daddr ? 'destination' : 'source'}`,
+  reads: () => [],
   match: (a) => ({ assumed: !a.above, why: `assumed the connection count per ${a.daddr ? 'destination' : 'source'} is within ${a.limit}` }),
 };

@@ -13,6 +13,7 @@ export const connmark: MatchExtension<MarkArgs> = {
   },
   save: (a) => saveMarkMask(a, 'mark'),
   describe: (a) => `connection mark${a.mask !== 0xffffffff ? ` & ${hex(a.mask)}` : ''} ${a.invert ? '!=' : '=='} ${hex(a.value)}`,
+  reads: () => [],
   match(a, { ct }) {
     if (ct.state === 'INVALID' || ct.state === 'UNTRACKED') return false;
     return (((ct.mark & a.mask) >>> 0) === a.value) !== a.invert;

@@ -109,6 +109,8 @@ export const conntrack: MatchExtension<ConntrackArgs> = {
     if (a.dir) p.push(`direction ${a.dir}`);
     return p.join(', ');
   },
+  // The state itself comes from the conntrack lookup, which records what it read; tuple options read addresses and ports.
+  reads: (a) => (ADDR.some((k) => a[k]) || PORT.some((k) => a[k]) ? ['src', 'dst', 'sport', 'dport'] : []),
   match(a, { ct, family }) {
     if (a.state && stateHit(a.state.value, ct) === a.state.invert) return false;
     const tracked = ct.state !== 'INVALID' && ct.state !== 'UNTRACKED' && ct.orig !== undefined;

@@ -1,4 +1,5 @@
 import type { MatchExtension } from '../types.js';
+import { valuesWhere } from '../../space/helpers.js';
 import { fail, parseUInt } from '../helpers.js';
 
 export interface DscpArgs {
@@ -35,5 +36,6 @@ export const dscp: MatchExtension<DscpArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --dscp 0x${a.dscp.toString(16).padStart(2, '0')}`,
   describe: (a) => `DSCP ${a.invert ? '!=' : '=='} ${a.dscp}`,
+  space: (a) => ({ constraint: { tos: valuesWhere(255, (v) => (v >> 2 === a.dscp) !== a.invert) }, exact: true }),
   match: (a, { pkt }) => ((pkt.tos >> 2) === a.dscp) !== a.invert,
 };

@@ -111,5 +111,6 @@ export const hashlimit: MatchExtension<HashlimitArgs> = {
     return s;
   },
   describe: (a) => `per-${a.mode.join('+') || 'rule'} rate ${a.above ? 'above' : 'up to'} ${a.bytes ?? printRate(a.avg, SCALE)} (table ${a.name})`,
+  reads: () => [],
   match: (a) => ({ assumed: !a.above, why: `assumed under the hashlimit rate (${a.name})` }),
 };

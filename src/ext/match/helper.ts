@@ -17,6 +17,7 @@ export const helper: MatchExtension<HelperArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --helper` + saveString(a.name),
   describe: (a) => `${a.invert ? 'not ' : ''}related to conntrack helper "${a.name}"`,
+  reads: () => [],
   match(a, { ct }) {
     // no helper is modelled: a connection has no helper (empty name matches "")
     if (ct.state === 'INVALID' || ct.state === 'UNTRACKED') return false;

@@ -1,4 +1,6 @@
 import type { MatchExtension } from '../types.js';
+import { maybeInvert } from '../../space/helpers.js';
+import * as I from '../../space/intervals.js';
 import { fail, parseUInt } from '../helpers.js';
 import { requireProto } from '../ports.js';
 
@@ -69,6 +71,11 @@ export const icmp: MatchExtension<IcmpArgs> = {
   describe(a) {
     const n = ICMP_NAMES.find(([, t, lo, hi]) => t === a.type && lo === a.code[0] && hi === a.code[1]);
     return `${a.invert ? 'not ' : ''}ICMP ${n ? n[0] : `type ${a.type}`}`;
+  },
+  space(a) {
+    const any = a.type === 0xff;
+    const set = any ? I.range(0, 0xffff) : I.range((a.type << 8) | a.code[0], (a.type << 8) | a.code[1]);
+    return { constraint: { proto: I.single(1), icmp: maybeInvert(set, a.invert, 0, 0xffff) }, exact: true };
   },
   match(a, { pkt }) {
     if (pkt.proto !== 1) return false;

@@ -1,4 +1,6 @@
 import type { MatchExtension } from '../types.js';
+import { maybeInvert } from '../../space/helpers.js';
+import * as I from '../../space/intervals.js';
 import { fail, parseAddr } from '../helpers.js';
 
 interface Range { from: string; to: string; lo?: number; hi?: number; invert: boolean }
@@ -39,6 +41,10 @@ export const iprange: MatchExtension<IprangeArgs> = {
     return s;
   },
   describe: (a) => [a.src && `source ${a.src.invert ? 'not ' : ''}in ${a.src.from}-${a.src.to}`, a.dst && `destination ${a.dst.invert ? 'not ' : ''}in ${a.dst.from}-${a.dst.to}`].filter(Boolean).join(', '),
+  space(a) {
+    const dim = (r: Range | undefined) => (r ? maybeInvert(I.range(r.lo ?? 0, r.hi ?? -1), r.invert, 0, 0xffffffff) : undefined);
+    return { constraint: { ...(a.src && { src: dim(a.src) }), ...(a.dst && { dst: dim(a.dst) }) }, exact: true };
+  },
   match(a, { pkt, family }) {
     if (family !== 4) return { unsupported: 'iprange on IPv6 is not modelled' };
     const t = (r: Range | undefined, x: number) => !r || ((x >= r.lo! && x <= r.hi!) !== r.invert);

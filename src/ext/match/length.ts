@@ -1,4 +1,6 @@
 import type { MatchExtension } from '../types.js';
+import { maybeInvert } from '../../space/helpers.js';
+import * as I from '../../space/intervals.js';
 import { fail, parseUInt } from '../helpers.js';
 
 export interface LengthArgs {
@@ -22,5 +24,6 @@ export const length: MatchExtension<LengthArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --length ${a.min === a.max ? a.min : `${a.min}:${a.max}`}`,
   describe: (a) => `IP length ${a.invert ? 'not ' : ''}${a.min === a.max ? a.min : `${a.min}-${a.max}`}`,
+  space: (a) => ({ constraint: { length: maybeInvert(I.range(a.min, a.max), a.invert, 20, 65535) }, exact: true }),
   match: (a, { pkt }) => (pkt.length >= a.min && pkt.length <= a.max) !== a.invert,
 };

@@ -27,5 +27,6 @@ export const limit: MatchExtension<LimitArgs> = {
   },
   save: (a) => ` --limit ${printRate(a.avg)}${a.burst !== 5 ? ` --limit-burst ${a.burst}` : ''}`,
   describe: (a) => `rate limit ${printRate(a.avg)} (burst ${a.burst})`,
+  reads: () => [],
   match: (a) => ({ assumed: true, why: `assumed under the rate limit ${printRate(a.avg)} burst ${a.burst}` }),
 };

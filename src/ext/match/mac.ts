@@ -25,6 +25,7 @@ export const mac: MatchExtension<MacArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --mac-source ${a.mac}`,
   describe: (a) => `source MAC ${a.invert ? 'not ' : ''}${a.mac}${a.redacted ? ' (redacted in the dump)' : ''}`,
+  reads: () => ['ingress'],
   match(a, { pkt }) {
     if (a.redacted) return { unsupported: 'MAC address was redacted in the dump' };
     if (!pkt.srcMac) return { unsupported: 'source MAC of the packet is unknown' };

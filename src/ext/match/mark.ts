@@ -22,5 +22,6 @@ export const mark: MatchExtension<MarkArgs> = {
   },
   save: (a) => saveMarkMask(a, 'mark'),
   describe: (a) => `packet mark${a.mask !== 0xffffffff ? ` & ${hex(a.mask)}` : ''} ${a.invert ? '!=' : '=='} ${hex(a.value)}`,
+  reads: () => [],
   match: (a, { pkt }) => (((pkt.mark & a.mask) >>> 0) === a.value) !== a.invert,
 };

@@ -1,4 +1,6 @@
 import type { MatchExtension } from '../types.js';
+import { maybeInvert } from '../../space/helpers.js';
+import * as I from '../../space/intervals.js';
 import { fail, parsePortRange } from '../helpers.js';
 import { requireProto } from '../ports.js';
 
@@ -35,6 +37,14 @@ export const multiport: MatchExtension<MultiportArgs> = {
   save: (a) => `${a.invert ? ' !' : ''} --${a.which} ${a.ports.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}:${hi}`)).join(',')}`,
   describe: (a) =>
     `${a.invert ? 'not ' : ''}${a.which === 'sports' ? 'source' : a.which === 'dports' ? 'destination' : 'source or destination'} port in ${a.ports.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(', ')}`,
+  space(a) {
+    // --ports (either port) is a union over two dimensions: not one box, so only the protocol is claimed.
+    const set = maybeInvert(I.fromIntervals(a.ports), a.invert, 0, 65535);
+    const ported = I.fromValues([6, 17, 132, 136, 33]);
+    if (a.which === 'ports') return { constraint: { proto: ported }, exact: false };
+    return { constraint: { proto: ported, [a.which === 'sports' ? 'sport' : 'dport']: set }, exact: false };
+  },
+  reads: () => ['proto', 'sport', 'dport'],
   match(a, { pkt }) {
     const inAny = (p: number | undefined) => p !== undefined && a.ports.some(([lo, hi]) => p >= lo && p <= hi);
     const hit = a.which === 'sports' ? inAny(pkt.sport) : a.which === 'dports' ? inAny(pkt.dport) : inAny(pkt.sport) || inAny(pkt.dport);

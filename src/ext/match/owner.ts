@@ -59,6 +59,7 @@ export const owner: MatchExtension<OwnerArgs> = {
     return s;
   },
   describe: (a) => [a.socketExists && `${a.socketExists.invert ? 'no ' : ''}local socket`, a.uid && `uid ${a.uid.invert ? 'not ' : ''}${ids(a.uid)}`, a.gid && `gid ${a.gid.invert ? 'not ' : ''}${ids(a.gid)}`].filter(Boolean).join(', '),
+  reads: () => [],
   match(a, { host, hook }) {
     if (hook !== 'OUTPUT' && hook !== 'POSTROUTING') return false;
     const ow = host.owner;

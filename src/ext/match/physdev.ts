@@ -52,6 +52,7 @@ export const physdev: MatchExtension<PhysdevArgs> = {
   describe: (a) =>
     [a.in && `bridge port in ${a.in.invert ? 'not ' : ''}${a.in.value}`, a.out && `bridge port out ${a.out.invert ? 'not ' : ''}${a.out.value}`, a.isBridged && `${a.isBridged.invert ? 'not ' : ''}bridged`, a.isIn && `${a.isIn.invert ? 'not ' : ''}from a bridge port`, a.isOut && `${a.isOut.invert ? 'not ' : ''}to a bridge port`]
       .filter(Boolean).join(', '),
+  reads: () => ['ingress'],
   match(a, { host }) {
     const bridged = !!host.isBridged;
     if (!bridged) {

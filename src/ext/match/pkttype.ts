@@ -22,6 +22,7 @@ export const pkttype: MatchExtension<PkttypeArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --pkt-type ${a.type}`,
   describe: (a) => `packet type ${a.invert ? 'not ' : ''}${a.type}`,
+  reads: () => ['ingress', 'dst'],
   match(a, { pkt, hook }) {
     // xt_pkttype: locally generated packets are PACKET_OUTGOING (loopback); for receive, skb->pkt_type,
     // except that multicast/broadcast destinations are classified by address on output.

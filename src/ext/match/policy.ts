@@ -72,5 +72,6 @@ export const policy: MatchExtension<PolicyArgs> = {
     return s;
   },
   describe: (a) => `${a.dir === 'in' ? 'decapsulated' : 'to be encapsulated'} by IPsec policy: ${a.pol}`,
+  reads: () => [],
   match: (a) => ({ assumed: a.pol === 'none', why: 'no IPsec (xfrm) state is modelled: packets are assumed not to be IPsec-processed' }),
 };

@@ -67,6 +67,7 @@ export const recent: MatchExtension<RecentArgs> = {
     return s;
   },
   describe: (a) => `${a.invert ? 'not ' : ''}recent ${a.cmd} ${a.side} in list ${a.name}${a.seconds ? ` within ${a.seconds}s` : ''}${a.hitcount ? ` ${a.hitcount}+ hits` : ''}`,
+  reads: () => ['src', 'dst'],
   match(a) {
     if (a.cmd === 'set') return !a.invert;
     if (a.cmd === 'remove') return { assumed: a.invert, why: `recent list ${a.name} assumed empty (address not listed)` };

@@ -24,5 +24,6 @@ export const rpfilter: MatchExtension<RpfilterArgs> = {
   },
   save: (a) => (a.loose ? ' --loose' : '') + (a.validmark ? ' --validmark' : '') + (a.acceptLocal ? ' --accept-local' : '') + (a.invert ? ' --invert' : ''),
   describe: (a) => `reverse path ${a.invert ? 'fails' : 'passes'} (${a.loose ? 'loose' : 'strict'})`,
+  reads: () => ['ingress', 'src', 'dst', 'tos'],
   match: () => ({ unsupported: 'rpfilter needs a reverse FIB lookup that the match layer cannot ask yet' }),
 };

@@ -33,5 +33,6 @@ export const sctp: MatchExtension<SctpArgs> = {
     return s;
   },
   describe: (a) => [describePort('SCTP source port', a.sport), describePort('SCTP destination port', a.dport), a.chunks ? `chunk types ${a.chunks.mode} ${a.chunks.list}` : ''].filter(Boolean).join(', ') || 'SCTP',
+  reads: () => ['proto', 'sport', 'dport'],
   match: () => ({ unsupported: 'SCTP is not modelled by nfsim' }),
 };

@@ -64,6 +64,7 @@ export const set: MatchExtension<SetArgs> = {
     return s;
   },
   describe: (a) => `${a.dirs.join(',')} ${a.invert ? 'not ' : ''}in ipset ${a.name}`,
+  reads: () => ['proto', 'src', 'dst', 'sport', 'dport'],
   match(a, { host, pkt }) {
     const s = host.ipset(a.name);
     if (!s) return { unsupported: `ipset ${a.name} is unknown (no ipset save input, or no such set)` };

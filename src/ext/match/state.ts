@@ -17,5 +17,6 @@ export const state: MatchExtension<StateArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --state ${a.states.join(',')}`,
   describe: (a) => `connection state ${a.invert ? 'not ' : ''}${a.states.join(' or ')}`,
+  reads: () => [],
   match: (a, { ct }) => stateHit(a.states, ct) !== a.invert,
 };

@@ -56,6 +56,7 @@ export const statistic: MatchExtension<StatisticArgs> = {
     a.mode === 'random'
       ? `${a.invert ? 'not ' : ''}at random with probability ${(a.probability! / 0x80000000).toFixed(11)}`
       : `${a.invert ? 'not ' : ''}every ${a.every}th packet (starting at ${a.packet ?? 0})`,
+  reads: () => [],
   match(a, { state }) {
     if (a.mode === 'random') {
       // xt_statistic: (prandom_u32() & 0x7FFFFFFF) < probability

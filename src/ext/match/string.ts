@@ -86,6 +86,7 @@ export const string: MatchExtension<StringArgs> = {
     return s;
   },
   describe: (a) => `payload ${a.invert ? 'does not contain' : 'contains'} "${a.pattern}"${a.icase ? ' (any case)' : ''}`,
+  reads: () => [],
   match(a, { pkt }) {
     if (pkt.payload === undefined) return { unsupported: 'packet payload unknown (give one to match -m string)' };
     const hay = a.icase ? pkt.payload.toLowerCase() : pkt.payload;

@@ -1,4 +1,6 @@
 import type { MatchExtension } from '../types.js';
+import { portSet, valuesWhere, maybeInvert } from '../../space/helpers.js';
+import * as I from '../../space/intervals.js';
 import { TCP_FLAGS } from '../../model/packet.js';
 import { fail, opt, parseUInt } from '../helpers.js';
 import { describePort, portIn, portOpt, requireProto, savePort, type PortSel } from '../ports.js';
@@ -72,6 +74,18 @@ export const tcp: MatchExtension<TcpArgs> = {
     if (a.flags) parts.push(`${a.flags.invert ? 'not ' : ''}TCP flags ${printTcpFlags(a.flags.mask)} = ${printTcpFlags(a.flags.comp)}`);
     if (a.option) parts.push(`${a.option.invert ? 'without' : 'with'} TCP option ${a.option.value}`);
     return parts.filter(Boolean).join(', ') || 'TCP';
+  },
+  space(a) {
+    const f = a.flags;
+    return {
+      constraint: {
+        proto: I.single(6),
+        ...(a.sport && { sport: portSet(a.sport.range, a.sport.invert) }),
+        ...(a.dport && { dport: portSet(a.dport.range, a.dport.invert) }),
+        ...(f && { flags: valuesWhere(255, (v) => ((v & f.mask) === f.comp) !== f.invert) }),
+      },
+      exact: !a.option,
+    };
   },
   match(a, { pkt }) {
     if (pkt.proto !== 6) return false;

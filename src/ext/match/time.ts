@@ -84,5 +84,6 @@ export const time: MatchExtension<TimeArgs> = {
     return s;
   },
   describe: (a) => `time ${a.timestart ?? '00:00:00'}-${a.timestop ?? '23:59:59'}${a.weekdays ? ' on ' + a.weekdays.days.map((d) => WEEK[d - 1]).join(',') : ''}`,
+  reads: () => [],
   match: () => ({ unsupported: 'time of day is not part of the simulation' }),
 };

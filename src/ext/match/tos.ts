@@ -1,4 +1,5 @@
 import type { MatchExtension } from '../types.js';
+import { valuesWhere } from '../../space/helpers.js';
 import { fail, parseUInt } from '../helpers.js';
 
 export interface TosArgs {
@@ -35,5 +36,6 @@ export const tos: MatchExtension<TosArgs> = {
   },
   save: (a) => `${a.invert ? ' !' : ''} --tos ${h2(a.value)}/${h2(a.mask)}`,
   describe: (a) => `TOS & ${h2(a.mask)} ${a.invert ? '!=' : '=='} ${h2(a.value)}`,
+  space: (a) => ({ constraint: { tos: valuesWhere(255, (v) => ((v & a.mask) === a.value) !== a.invert) }, exact: true }),
   match: (a, { pkt }) => ((pkt.tos & a.mask) === a.value) !== a.invert,
 };

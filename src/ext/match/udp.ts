@@ -1,4 +1,6 @@
 import type { MatchExtension } from '../types.js';
+import { portSet } from '../../space/helpers.js';
+import * as I from '../../space/intervals.js';
 import { describePort, portIn, portOpt, requireProto, savePort, type PortSel } from '../ports.js';
 
 export interface UdpArgs {
@@ -25,6 +27,14 @@ export const udp: MatchExtension<UdpArgs> = {
   },
   save: (a) => savePort('sport', a.sport) + savePort('dport', a.dport),
   describe: (a) => [describePort('UDP source port', a.sport), describePort('UDP destination port', a.dport)].filter(Boolean).join(', ') || 'UDP',
+  space: (a) => ({
+    constraint: {
+      proto: I.fromValues([17, 136]),
+      ...(a.sport && { sport: portSet(a.sport.range, a.sport.invert) }),
+      ...(a.dport && { dport: portSet(a.dport.range, a.dport.invert) }),
+    },
+    exact: true,
+  }),
   match(a, { pkt }) {
     if (pkt.proto !== 17 && pkt.proto !== 136) return false;
     return portIn(a.sport, pkt.sport) && portIn(a.dport, pkt.dport);

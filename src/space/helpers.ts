@@ -1,0 +1,25 @@
+/** Small constructors extensions use to describe their matches in header space. */
+import * as I from './intervals.js';
+import type { IntervalSet } from './intervals.js';
+
+/** A port selection (`--dport 80:90`, `! --sport 53`). */
+export function portSet(range: readonly [number, number], invert: boolean): IntervalSet {
+  const s = I.range(range[0], range[1]);
+  return invert ? I.subtract(I.range(0, 65535), s) : s;
+}
+
+/** The values 0..max for which `pred` holds. */
+export function valuesWhere(max: number, pred: (v: number) => boolean): IntervalSet {
+  const out: [number, number][] = [];
+  for (let v = 0; v <= max; v++) {
+    if (!pred(v)) continue;
+    const last = out[out.length - 1];
+    if (last && last[1] === v - 1) last[1] = v;
+    else out.push([v, v]);
+  }
+  return out;
+}
+
+export function maybeInvert(s: IntervalSet, invert: boolean, lo: number, hi: number): IntervalSet {
+  return invert ? I.subtract(I.range(lo, hi), s) : s;
+}
