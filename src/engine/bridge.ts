@@ -15,10 +15,12 @@ import { sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { postrouting } from './postrouting.js';
 import { tableStep } from './verdicts.js';
+import { DEP, dep } from './deps.js';
 
 export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const h = idx(sim, skb.host);
   const port = skb.inIface!;
+  dep(sim, skb, DEP.src | DEP.dst | DEP.ingress);
   const l2 = skb.nexthop ?? skb.pkt.dst;
   const brnf = sysctlView(h.host).bridgeNfCallIptables();
   const hooks = brnf.value === 1;

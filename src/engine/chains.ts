@@ -5,9 +5,11 @@
  * built-in chain applies its policy.
  */
 import { formatIpv4, inNet4 } from '../model/addr.js';
-import type { Chain, Hook, Rule, TableName } from '../model/iptables.js';
+import type { Chain, Hook, MatchUse, Rule, TableName } from '../model/iptables.js';
 import { findMatch, findTarget } from '../ext/registry.js';
-import type { MatchContext, MatchResult, NatRequest, RejectWith, TargetEffect } from '../ext/types.js';
+import type { MatchContext, MatchExtension, MatchResult, NatRequest, RejectWith, TargetEffect } from '../ext/types.js';
+import { DIMS, type Dim } from '../space/box.js';
+import { DEP, dep } from './deps.js';
 import { ctView } from './conntrack.js';
 import { addrType } from './fib.js';
 import { choose, emit, hostState, idx, type Sim, type Skb } from './sim.js';
@@ -57,6 +59,24 @@ function headerMatches(r: Rule, skb: Skb, inIface: string | undefined, outIface:
   // -f: second and later fragments. nfsim packets are whole datagrams (first fragment).
   if (r.fragment && !r.fragment.invert) return false;
   return true;
+}
+
+const readsCache = new WeakMap<MatchUse, number>();
+
+/** The header fields of a rule's IP part (-s, -d, -p, -i/-o: the interfaces depend on where the packet entered). */
+function headerReads(r: Rule): number {
+  return (r.src ? DEP.src : 0) | (r.dst ? DEP.dst : 0) | (r.protocol ? DEP.proto : 0) | (r.inIface || r.outIface ? DEP.ingress : 0);
+}
+
+/** The header fields a match reads, as a dependency mask (deps.ts). */
+function matchReads(m: MatchUse, ext: MatchExtension): number {
+  let mask = readsCache.get(m);
+  if (mask === undefined) {
+    const dims = ext.reads ? ext.reads(m.args) : ext.space ? (Object.keys(ext.space(m.args).constraint) as Dim[]) : DIMS;
+    mask = dims.reduce((a, d) => a | DEP[d], 0);
+    readsCache.set(m, mask);
+  }
+  return mask;
 }
 
 export function ruleRef(table: TableName, chain: string, i: number, r: Rule): RuleRef {
@@ -152,6 +172,7 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       continue;
     }
     const r = chain.rules[i];
+    if (sim.deps) dep(sim, skb, headerReads(r));
     const hm = headerMatches(r, skb, inIface, outIface);
     if (typeof hm === 'string') return { verdict: 'unsupported', rule: ruleRef(table, chain.name, i, r), reason: hm };
     if (!hm) {
@@ -168,6 +189,7 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       if (m.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' is not supported: ${m.unsupported.reason}` };
       const ext = findMatch(m.name);
       if (!ext) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' has no semantics in nfsim` };
+      if (sim.deps) dep(sim, skb, matchReads(m, ext));
       const res: MatchResult = ext.match(m.args, matchContext(sim, skb, hook, table, `${key}/${m.name}`, inIface, outIface));
       let ok: boolean;
       if (typeof res === 'boolean') ok = res;

@@ -12,6 +12,7 @@ import { entryText, tupleText } from './format.js';
 import { emit, hostState, idx, type Sim, type Skb } from './sim.js';
 import { sysctlRead } from './sysctl.js';
 import type { CtEntry, CtTupleN } from './types.js';
+import { DEP, dep } from './deps.js';
 
 const ICMP_REPLY_TYPE: Record<number, number> = { 8: 0, 13: 14, 15: 16, 17: 18 };
 const ICMP_ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
@@ -146,6 +147,12 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   }
   const st = hostState(sim, skb.host);
   const p = skb.pkt;
+  if (sim.deps) {
+    // The L4 tracker reads TCP flags / the ICMP type; a lookup depends on the tuple only through entries
+    // the packet did not create itself (a `conntrack -L` dump).
+    const seeded = st.conntrack.some((e) => e.seeded);
+    dep(sim, skb, (p.proto === 6 ? DEP.flags : 0) | (p.proto === 1 ? DEP.icmp : 0) | (seeded ? DEP.src | DEP.dst | DEP.sport | DEP.dport | DEP.icmp : 0));
+  }
   if (isIcmpError(p)) {
     const inner = p.icmp?.inner;
     const hit = inner ? lookupEntry(sim, skb.host, tupleOf(inner), skb.zone) : undefined;

@@ -8,10 +8,12 @@ import { postrouting } from './postrouting.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep } from './verdicts.js';
+import { DEP, dep } from './deps.js';
 
 export function forward(sim: Sim, skb: Skb, route: FibHit): Verdict {
   const h = idx(sim, skb.host);
   const p = skb.pkt;
+  dep(sim, skb, DEP.ttl | DEP.length);
   if (p.ttl <= 1) {
     sendIcmpError(sim, skb, 11, 0, 'TTL exceeded in transit', false);
     return dropped(sim, skb, 'IP_INHDR', 'ip_forward', `TTL ${p.ttl} would reach 0 on this hop: ICMP time exceeded to the sender`, { counter: 'IpInHdrErrors' });

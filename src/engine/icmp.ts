@@ -11,6 +11,7 @@ import { isIcmpError } from './conntrack.js';
 import { packetSummary } from './format.js';
 import { localOut } from './localOut.js';
 import { emit, newSkb, type Sim, type Skb } from './sim.js';
+import { DEP, dep } from './deps.js';
 import type { Outcome } from './types.js';
 
 const MAX_DEPTH = 2;
@@ -42,7 +43,7 @@ export function sendGenerated(sim: Sim, from: Skb, pkt: Packet, opts: GenerateOp
     emit(sim, () => ({ type: 'note', host: from.host, text: `the kernel would now send ${packetSummary(pkt)} (${opts.why}); nfsim stops following answers of answers at depth ${MAX_DEPTH}` }));
     return;
   }
-  const sub: Sim = { world: sim.world, tracing: sim.tracing, state: sim.state, trace: [], forced: sim.forced, choices: sim.choices, answers: [], ctRemoved: sim.ctRemoved, hostStates: (sim.hostStates ??= new Map()), hits: (sim.hits ??= new Map()) };
+  const sub: Sim = { world: sim.world, tracing: sim.tracing, state: sim.state, trace: [], forced: sim.forced, choices: sim.choices, answers: [], ctRemoved: sim.ctRemoved, hostStates: (sim.hostStates ??= new Map()), hits: (sim.hits ??= new Map()), deps: sim.deps };
   const skb = newSkb(from.host, pkt, true, from.depth + 1);
   const att = opts.attachFrom?.ct;
   if (att) skb.ct = { entry: att.entry, dir: att.dir === 'orig' ? 'reply' : 'orig', info: 'RELATED', confirmed: att.confirmed };
@@ -59,6 +60,7 @@ export function sendGenerated(sim: Sim, from: Skb, pkt: Packet, opts: GenerateOp
 /** icmp_send(): an ICMP error about `skb`. `local` = the offending packet was addressed to this host. */
 export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, why: string, local: boolean, mtu?: number): void {
   const p = skb.pkt;
+  dep(sim, skb, DEP.src | DEP.dst | DEP.icmp);
   if (isIcmpError(p)) {
     emit(sim, () => ({ type: 'note', host: skb.host, text: 'no ICMP error is sent about an ICMP error' }));
     return;
@@ -85,6 +87,7 @@ export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, wh
 /** REJECT target: nf_send_unreach() / nf_send_reset(). */
 export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): void {
   const p = skb.pkt;
+  dep(sim, skb, DEP.flags | DEP.src | DEP.dst);
   if (w === 'tcp-reset') {
     if (p.proto !== 6) return;
     const flags = p.tcpFlags ?? 0;

@@ -13,6 +13,7 @@ import { emit, idx, choose, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
 import type { Nexthop } from '../model/host.js';
+import { DEP, dep } from './deps.js';
 
 const ERRNO_COUNTER: Record<string, string | undefined> = { ENETUNREACH: 'IpOutNoRoutes' };
 
@@ -42,6 +43,7 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
   const h = idx(sim, skb.host);
   if (!h.routesKnown) return { error: 'UNKNOWN', detail: `no ip-route dump for ${skb.host}: its routes are not known` };
   const p = skb.pkt;
+  if (sim.deps) dep(sim, skb, DEP.src | DEP.dst | DEP.tos | (h.host.rules.some((r) => r.sport || r.dport) ? DEP.sport | DEP.dport : 0));
   const flow: FlowKey = { dst: p.dst, src: chooseSource ? 0 : p.src, iif: 'lo', mark: p.mark, tos: p.tos, proto: p.proto, sport: p.sport, dport: p.dport, uid: skb.uid };
   let res = fibLookup(h, flow);
   if (!res.ok) return { error: res.error, detail: `output route lookup for ${formatIpv4(p.dst)} failed: ${res.error}${res.route ? ` (${describeRoute(res.route)})` : ''}` };

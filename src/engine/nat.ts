@@ -14,6 +14,7 @@ import { packetSummary, tupleText } from './format.js';
 import { jhash2, reciprocalScale, toWireU32 } from './jhash.js';
 import { emit, hostState, idx, type Sim, type Skb } from './sim.js';
 import type { CtEntry, CtTupleN } from './types.js';
+import { DEP, dep } from './deps.js';
 
 export type Manip = 'SRC' | 'DST';
 
@@ -93,6 +94,9 @@ function tupleTaken(sim: Sim, skb: Skb, e: CtEntry, origAfter: CtTupleN): boolea
 
 function identityBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip): void {
   if (manip !== 'SRC') return;
+  // A clash needs another connection with the same reply tuple: only entries of a `conntrack -L` dump are
+  // foreign to the packet's own path.
+  if (sim.deps && ctSearchList(sim, skb.host).some((x) => x.seeded)) dep(sim, skb, DEP.src | DEP.dst | DEP.sport | DEP.dport);
   // get_unique_tuple() also runs for the null binding: a clashing source port is remapped.
   const orig = invertTuple(e.reply);
   if (!tupleTaken(sim, skb, e, orig)) return;
@@ -115,6 +119,8 @@ function setReply(e: CtEntry, origAfter: CtTupleN, manip: Manip): void {
 
 /** nf_nat_setup_info(): choose the new tuple; returns a drop reason text when the NAT engine drops. */
 function setupBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip, req: NatRequest, hook: Hook): string | undefined {
+  // The binding compares the tuple with the range and other connections, and hashes the addresses.
+  dep(sim, skb, DEP.src | DEP.dst | DEP.sport | DEP.dport);
   const h = idx(sim, skb.host);
   const orig = invertTuple(e.reply);
   let ranges: NatRange[] = [];

@@ -13,6 +13,7 @@ import { confCombined, type SysctlValue } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { dropped, unsupported } from './verdicts.js';
 import { sendIcmpError } from './icmp.js';
+import { DEP, dep } from './deps.js';
 
 const isMulticast = (a: number) => a >>> 28 === 0xe;
 const isLbcast = (a: number) => a === 0xffffffff;
@@ -32,6 +33,7 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
     skb.routedLocal = true;
     return localIn(sim, skb);
   }
+  if (sim.deps) dep(sim, skb, DEP.src | DEP.dst | DEP.tos | DEP.ingress | (h.host.rules.some((r) => r.sport || r.dport) ? DEP.sport | DEP.dport : 0));
   const martianSrc = (reason: string, why: string) => dropped(sim, skb, reason, 'ip_rcv_finish_core', `martian source ${formatIpv4(p.src)} on ${dev}: ${why}`);
   if (isMulticast(p.src) || isLbcast(p.src)) return martianSrc('IP_INVALID_SOURCE', 'a multicast or broadcast source');
   if (isLbcast(p.dst) || (p.src === 0 && p.dst === 0)) {

@@ -70,6 +70,8 @@ export interface Sim {
   hostStates?: Map<string, HostRunState>;
   /** Rule and policy hits of this step per host: key → [packets, bytes] (written at the end of the step). */
   hits?: Map<string, Map<string, [number, number]>>;
+  /** Header fields the path depended on (deps.ts); recorded only when set. */
+  deps?: { mask: number };
 }
 
 export function hostByName(sim: Sim, name: string): Host | undefined {

@@ -12,6 +12,7 @@ import { sysctlRead } from './sysctl.js';
 import type { RunSocket, Verdict } from './types.js';
 import { dropped, unsupported } from './verdicts.js';
 import { isIcmpError } from './conntrack.js';
+import { DEP, dep } from './deps.js';
 
 function sockAddr(a: string): number | undefined {
   if (a === '*' || a === '0.0.0.0' || a === '::' || a === '[::]') return 0;
@@ -63,6 +64,7 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
   const h = idx(sim, skb.host);
   const st = hostState(sim, skb.host);
   const p = skb.pkt;
+  dep(sim, skb, DEP.proto | DEP.src | DEP.dst | DEP.sport | DEP.dport | DEP.flags | DEP.icmp);
   const known = h.host.sockets !== undefined;
   if (p.proto === 1) return icmpDeliver(sim, skb);
   if (p.proto !== 6 && p.proto !== 17) return unsupported(sim, skb, `delivery of IP protocol ${p.proto} to a local handler is not modelled`);
