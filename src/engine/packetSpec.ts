@@ -13,6 +13,7 @@ import type { PacketSpec } from './types.js';
 const FLAG_LETTERS: Record<string, number> = { S: TCP_FLAGS.SYN, F: TCP_FLAGS.FIN, R: TCP_FLAGS.RST, P: TCP_FLAGS.PSH, A: TCP_FLAGS.ACK, U: TCP_FLAGS.URG, E: TCP_FLAGS.ECE, W: TCP_FLAGS.CWR, C: TCP_FLAGS.CWR, '.': TCP_FLAGS.ACK };
 
 function parseFlags(v: string): number | undefined {
+  if (v.toLowerCase() === 'none') return 0;
   if (/^[A-Z]+$/i.test(v) && v.length > 3 && !v.includes(',')) {
     const n = (TCP_FLAGS as Record<string, number>)[v.toUpperCase()];
     if (n !== undefined) return n;

@@ -118,6 +118,10 @@ export interface SimulateOptions {
   /** Local senders close their socket once the packet and its answers are done (one-shot probes, as
    * `nfsim verify` sends them); by default TCP and UDP sockets stay open for later replies. */
   closeSenders?: boolean;
+  /** Record the header fields the path depends on into this mask (src/engine/deps.ts). */
+  deps?: { mask: number };
+  /** Compute the plain-English explanation of each outcome (default true). */
+  explain?: boolean;
 }
 
 export function simulate(world: World, state: RunState, spec: PacketSpec, opts: SimulateOptions = {}): SimResult {
@@ -135,7 +139,7 @@ export function simulate(world: World, state: RunState, spec: PacketSpec, opts: 
     let sim!: Sim;
     let verdict!: Verdict;
     const next = produce(state, (draft) => {
-      sim = { world, tracing: opts.trace !== false, state: draft, trace: [], forced, choices: [], answers: [] };
+      sim = { world, tracing: opts.trace !== false, state: draft, trace: [], forced, choices: [], answers: [], deps: opts.deps };
       verdict = runOnce(sim, spec, opts.closeSenders);
       flushCounters(sim);
     });
@@ -147,9 +151,11 @@ export function simulate(world: World, state: RunState, spec: PacketSpec, opts: 
       if (k >= forced.length) pending.push([...sim.choices.slice(0, k).map((x) => x.taken), !c.taken]);
     });
     const out: Outcome = { packet: spec.text, probability: p, branches, trace: sim.trace, verdict, why: '' };
-    const ex = explain(world, out);
-    out.why = ex.why;
-    if (ex.fix) out.fix = ex.fix;
+    if (opts.explain !== false) {
+      const ex = explain(world, out);
+      out.why = ex.why;
+      if (ex.fix) out.fix = ex.fix;
+    }
     outcomes.push(out);
     states.push(next);
   }
