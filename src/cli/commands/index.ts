@@ -4,6 +4,7 @@ import { runCommand } from './run.js';
 import { scenarioCommand } from './scenario.js';
 import { traceCommand } from './trace.js';
 import { verifyCommand } from './verify.js';
+import { lintCommand } from './lint.js';
 
 export interface Command {
   name: string;
@@ -12,4 +13,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand];
