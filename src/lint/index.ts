@@ -1,9 +1,10 @@
 /** The lint checks, in report order, and the entry point that runs them over a world. */
 import type { World } from '../model/host.js';
+import { forwardingDisabled } from './checks/forwardingDisabled.js';
 import { unusedChain } from './checks/unusedChain.js';
 import { SEVERITY_ORDER, type Finding, type LintCheck } from './types.js';
 
-export const CHECKS: readonly LintCheck[] = [unusedChain];
+export const CHECKS: readonly LintCheck[] = [unusedChain, forwardingDisabled];
 
 export interface LintOptions {
   /** Only this host's findings. */
