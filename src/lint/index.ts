@@ -1,11 +1,12 @@
 /** The lint checks, in report order, and the entry point that runs them over a world. */
 import type { World } from '../model/host.js';
 import { forwardingDisabled } from './checks/forwardingDisabled.js';
+import { publishedPortBypassesInput } from './checks/publishedPortBypassesInput.js';
 import { unreachableRule } from './checks/unreachableRule.js';
 import { unusedChain } from './checks/unusedChain.js';
 import { SEVERITY_ORDER, type Finding, type LintCheck } from './types.js';
 
-export const CHECKS: readonly LintCheck[] = [unreachableRule, unusedChain, forwardingDisabled];
+export const CHECKS: readonly LintCheck[] = [unreachableRule, unusedChain, publishedPortBypassesInput, forwardingDisabled];
 
 export interface LintOptions {
   /** Only this host's findings. */
