@@ -15,6 +15,7 @@ import {
   type Backend,
   type Chain,
   type MatchUse,
+  type Negatable,
   type Rule,
   type Ruleset,
   type Table,
@@ -24,6 +25,7 @@ import {
 import { ExtensionError, type BuildContext, type Extension, type OptionSpec, type OptionValue } from '../ext/types.js';
 import { findMatch, findTarget, KNOWN_UPSTREAM_MATCHES, KNOWN_UPSTREAM_TARGETS } from '../ext/registry.js';
 import { parseNet, protoNumber, protoName } from '../ext/helpers.js';
+import type { IpNet } from '../model/addr.js';
 
 type PLine =
   | { k: 'comment'; line: number; text: string }
@@ -121,6 +123,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
 
   let table: Table | undefined;
   let chainsByName = new Map<string, Chain>();
+  let lastChain: Chain | undefined;
   let deferred: DeferredTarget[] = [];
   let lineCount = 0;
   let seenAnyTable = false;
@@ -129,7 +132,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   const env: RuleEnv = { table: undefined as unknown as Table, chains: chainsByName, family, file, issues };
 
   /** Decode one rule line now (its tokens die young); jumps to chains are resolved at COMMIT. */
-  const addRule = (rule: Rule, l: PLine & { k: 'rule' }, at: number, insertPos: number | undefined) => {
+  const addRule = (rule: Rule, ch: Chain, l: PLine & { k: 'rule' }, at: number, insertPos: number | undefined) => {
     const line = rule.loc.line;
     try {
       const Q = l.Q;
@@ -146,7 +149,6 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
       }
       throw e;
     }
-    const ch = chainsByName.get(rule.chain)!;
     if (insertPos !== undefined) {
       const pos = Math.min(Math.max(insertPos - 1, 0), ch.rules.length);
       if (insertPos - 1 > ch.rules.length) issue('error', line, 1, lineText(line).trim(), `Index of insertion too big`, 'iptables -I CHAIN N needs N <= rules in chain + 1');
@@ -213,6 +215,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         }
         if (l.rest.trim() !== '') issue('error', l.line, 2 + l.name.length, l.rest.trim(), `unexpected text after table name`);
         chainsByName = new Map();
+        lastChain = undefined;
         seenAnyTable = true;
         tableLine = l.line;
         break;
@@ -281,7 +284,8 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
             at = 3;
           }
         }
-        let ch = chainsByName.get(chainName);
+        // iptables-save groups rules by chain: most lines continue the chain of the line before
+        let ch = lastChain !== undefined && lastChain.name === chainName ? lastChain : chainsByName.get(chainName);
         if (!ch && (BUILTIN_CHAINS[table.name] as readonly string[]).includes(chainName)) {
           // built-in chains exist in every table: iptables-restore accepts `-A INPUT` without `:INPUT`
           ch = { name: chainName, builtin: true, policy: 'ACCEPT', declared: false, loc: { file, line: l.line, col: C[1] }, rules: [] };
@@ -292,17 +296,19 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           issue('error', l.line, C[1], chainName, `Chain '${chainName}' does not exist`, `declare it with ":${chainName} - [0:0]" before the rules (iptables-restore refuses the line)`);
           break;
         }
+        lastChain = ch;
         const rule: Rule = {
           loc: { file, line: l.line, col: C[0] },
           text: (at < T.length ? text.slice(l.s + C[at] - 1, l.e) : '').trimEnd(),
-          chain: chainName,
+          // the chain's own name string: one string per chain, not one per rule
+          chain: ch.name,
           matches: [],
         };
         if (l.counters) {
           rule.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
           rs.hasCounters = true;
         }
-        addRule(rule, l, at, insertPos);
+        addRule(rule, ch, l, at, insertPos);
         break;
       }
       case 'junk': {
@@ -384,6 +390,26 @@ interface RuleEnv {
   family: 4 | 6;
   file: string;
   issues: InputIssue[];
+  /** `-s`/`-d` values already decoded in this dump, by text and negation (the model is immutable: equal
+   * addresses share one object, which keeps a large dump's model small). */
+  nets?: [Map<string, Negatable<IpNet>>, Map<string, Negatable<IpNet>>];
+}
+
+/** `-p` values (immutable, shared by every rule): [plain, negated] by protocol name. */
+const PROTOCOLS: [Map<string, Negatable<string>>, Map<string, Negatable<string>>] = [new Map(), new Map()];
+function protocolValue(name: string, invert: boolean): Negatable<string> {
+  const m = PROTOCOLS[invert ? 1 : 0];
+  let v = m.get(name);
+  if (!v) m.set(name, (v = { value: name, invert }));
+  return v;
+}
+
+/** A decoded `-s`/`-d` value, shared with the earlier rules of the dump that wrote the same text. */
+function netValue(env: RuleEnv, text: string, invert: boolean): Negatable<IpNet> {
+  const m = (env.nets ??= [new Map(), new Map()])[invert ? 1 : 0];
+  let v = m.get(text);
+  if (!v) m.set(text, (v = { value: parseNet(text, env.family), invert }));
+  return v;
 }
 
 /** The BuildContext handed to extension modules; `warn` records a warning located at the rule. */
@@ -459,6 +485,7 @@ function parseRuleBody(
   let targetGoto = false;
   let targetC = 0;
   let targetMod: Loaded | undefined;
+  let targetChain: Chain | undefined;
   let seen = 0;
   let protoText: string | undefined;
   let protoInvert = false;
@@ -567,17 +594,17 @@ function parseRuleBody(
             }
             let name = protoName(pn);
             if (family === 6 && pn === 58) name = 'ipv6-icmp';
-            rule.protocol = { value: name, invert: inv2 };
+            rule.protocol = protocolValue(name, inv2);
           } else if (b === 's' || b === 'd') {
-            let net;
+            let net: Negatable<IpNet>;
             try {
-              net = parseNet(argT, family);
+              net = netValue(env, argT, inv2);
             } catch (e) {
               if (e instanceof ExtensionError) throw new LineError(e.message, argC, argT, e.hint);
               throw e;
             }
-            if (b === 's') rule.src = { value: net, invert: inv2 };
-            else rule.dst = { value: net, invert: inv2 };
+            if (b === 's') rule.src = net;
+            else rule.dst = net;
           } else {
             const name = argT;
             if (name.length >= 16) throw new LineError(`interface name \`${name}' must be shorter than IFNAMSIZ (16)`, argC, name);
@@ -618,13 +645,15 @@ function parseRuleBody(
           targetGoto = b === 'g';
           targetC = argC;
           if (b === 'j' && !VERDICTS.has(argT)) {
-            const ext = findTarget(argT, family);
-            if (ext && !chains.has(argT)) {
+            // a chain of this table wins over a target module of the same name
+            targetChain = chains.get(argT);
+            const ext = targetChain ? undefined : findTarget(argT, family);
+            if (ext) {
               const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: NO_RAW, specs: specMap(ext) };
               loaded.push(l);
               targetMod = l;
               lastUnknown = undefined;
-            } else if (!chains.has(argT) && KNOWN_UPSTREAM_TARGETS.has(argT)) {
+            } else if (!targetChain && KNOWN_UPSTREAM_TARGETS.has(argT)) {
               const l: Loaded = { ext: undefined, name: argT, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: [], specs: NO_SPECS };
               loaded.push(l);
               targetMod = l;
@@ -716,10 +745,18 @@ function parseRuleBody(
     rule.protocol ? { value: rule.protocol.value, invert: rule.protocol.invert } : undefined,
     issues, file, line, C[start - 2] ?? 1, rule.text,
   );
-  for (let k = 0; k < loaded.length; k++) {
-    const m = loaded[k];
-    if (m.kind === 'target' && targetName !== undefined) continue;
-    rule.matches.push(buildMatch(m, ctx));
+  // the match list at its exact size (a dump's model holds one per rule)
+  let nm = 0;
+  for (let k = 0; k < loaded.length; k++) if (!(loaded[k].kind === 'target' && targetName !== undefined)) nm++;
+  if (nm > 0) {
+    const matches: MatchUse[] = new Array(nm);
+    let at = 0;
+    for (let k = 0; k < loaded.length; k++) {
+      const m = loaded[k];
+      if (m.kind === 'target' && targetName !== undefined) continue;
+      matches[at++] = buildMatch(m, ctx);
+    }
+    rule.matches = matches;
   }
   if (targetName !== undefined) {
     const tloc: SourceLoc = { file, line, col: targetC };
@@ -749,9 +786,10 @@ function parseRuleBody(
       throw new LineError(`goto '${targetName}' is not a chain`, targetC, targetName);
     } else {
       // a user chain; checked at COMMIT (the chain may be declared later in a hand-written file)
-      tu = { kind: 'chain', name: targetName, goto: targetGoto, args: undefined, loc: tloc };
+      const tc = targetChain ?? chains.get(targetName);
+      tu = { kind: 'chain', name: tc ? tc.name : targetName, goto: targetGoto, args: undefined, loc: tloc };
       rule.target = tu;
-      return chains.has(targetName) ? undefined : { rule, name: targetName, goto: targetGoto, col: targetC };
+      return tc ? undefined : { rule, name: targetName, goto: targetGoto, col: targetC };
     }
     rule.target = tu;
   }
@@ -810,4 +848,35 @@ function buildMatch(m: Loaded, ctx: BuildContext): MatchUse {
   const mu: MatchUse = { name: m.name, args, loc: m.loc };
   if (m.implicit) mu.implicit = true;
   return mu;
+}
+
+/**
+ * One rule given as separate words, as on an `iptables -A CHAIN ...` command line (after the chain name):
+ * decoded exactly like a dump line. `cols[k]` is the column reported for word k, `quoted[k]` whether it
+ * was quoted. Returns the rule with its warnings, and the jump to a chain that does not exist in `table`
+ * (the caller decides what that means). Throws InputError for a rule iptables refuses.
+ */
+export function parseRuleWords(
+  words: readonly string[],
+  cols: readonly number[],
+  quoted: readonly boolean[],
+  at: { file: string; line: number; family: 4 | 6; table: Table; chain: string; text: string },
+): { rule: Rule; warnings: InputIssue[]; missingChain?: { name: string; col: number; goto: boolean } } {
+  const issues: InputIssue[] = [];
+  const chains = new Map<string, Chain>(at.table.chains.map((c) => [c.name, c]));
+  const env: RuleEnv = { table: at.table, chains, family: at.family, file: at.file, issues };
+  const rule: Rule = { loc: { file: at.file, line: at.line, col: cols[0] ?? 1 }, text: at.text, chain: at.chain, matches: [] };
+  const Q: number[] = [];
+  quoted.forEach((q, k) => q && Q.push(k));
+  try {
+    const d = parseRuleBody(rule, words as string[], cols as number[], Q.length ? Q : null, -1, 0, env, at.line);
+    const errors = issues.filter((i) => i.severity === 'error');
+    if (errors.length) throw new InputError(errors);
+    return { rule, warnings: issues, ...(d ? { missingChain: { name: d.name, col: d.col, goto: d.goto } } : {}) };
+  } catch (e) {
+    if (e instanceof LineError)
+      throw new InputError([{ severity: 'error', loc: { file: at.file, line: at.line, col: e.col }, text: e.text || at.text, message: e.message, ...(e.hint ? { hint: e.hint } : {}) }]);
+    if (e instanceof InputError) throw e;
+    throw e;
+  }
 }

@@ -1,4 +1,5 @@
 /** The sub-command table. Add a command by adding a file and one line here. */
+import { applyCommand } from './apply.js';
 import { parseCommand } from './parse.js';
 import { runCommand } from './run.js';
 import { scenarioCommand } from './scenario.js';
@@ -13,4 +14,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand, applyCommand];

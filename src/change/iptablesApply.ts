@@ -1,0 +1,230 @@
+/**
+ * Apply an iptables command to a host's ruleset (an immer draft). Refusals carry the message iptables
+ * 1.8.9 prints (checked on the kernel with the nf_tables backend; where iptables-legacy words it
+ * differently, a ruleset dumped by iptables-legacy gets the legacy wording).
+ */
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from '../model/iptables.js';
+import type { Host } from '../model/host.js';
+import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
+import { parseRuleWords } from '../parse/iptablesSave.js';
+import { saveRuleBody } from '../parse/iptablesSaveWrite.js';
+import type { IptablesCommand } from './iptablesCommand.js';
+import { refuse } from './refuse.js';
+import type { Word } from './shellWords.js';
+
+/** Order in which iptables-nft-save prints the tables (iptables/nft.c xtables_ipv4[]). */
+export const NFT_TABLE_ORDER: readonly TableName[] = ['mangle', 'security', 'raw', 'filter', 'nat'];
+
+export interface CommandContext {
+  host: Host;
+  file: string;
+  /** The command as typed (for messages). */
+  text: string;
+  loc: SourceLoc;
+  warnings: InputIssue[];
+}
+
+/** `iptables: MESSAGE` as the tool prints a kernel/libiptc refusal. */
+function tool(cmd: IptablesCommand, at: Word | SourceLoc, ctx: CommandContext, message: string, hint?: string): never {
+  return refuse(at, ctx.text, `${cmd.program}: ${message}`, hint);
+}
+/** `iptables v1.8.9 (nf_tables): MESSAGE` as the tool prints a refusal of the command line. */
+function usage(cmd: IptablesCommand, at: Word | SourceLoc, ctx: CommandContext, message: string, hint?: string): never {
+  return refuse(at, ctx.text, `${cmd.program} v1.8.9 (nf_tables): ${message}`, hint);
+}
+
+export function rulesetOf(ctx: CommandContext, family: 4 | 6, at: Word | SourceLoc): Ruleset {
+  const rs = family === 4 ? ctx.host.iptables : ctx.host.ip6tables;
+  if (!rs)
+    refuse(at, ctx.text, `host ${ctx.host.name} has no ${family === 4 ? 'iptables-save' : 'ip6tables-save'} input: its ruleset is not known`,
+      `add ${ctx.host.name}/${family === 4 ? 'iptables-save' : 'ip6tables-save'} to the world (an empty file is an empty ruleset)`);
+  return rs;
+}
+
+/** The table, created with its built-in chains (policy ACCEPT) when the ruleset has none yet: the kernel
+ * registers a table on first use. */
+export function tableOf(rs: Ruleset, name: string, at: SourceLoc, onBad: () => never): Table {
+  if (!(TABLE_NAMES as readonly string[]).includes(name)) onBad();
+  const tn = name as TableName;
+  let t = rs.tables.find((x) => x.name === tn);
+  if (!t) {
+    t = { name: tn, loc: at, chains: BUILTIN_CHAINS[tn].map((h) => ({ name: h, builtin: true, policy: 'ACCEPT' as const, counters: { packets: 0, bytes: 0 }, declared: true, loc: at, rules: [] })) };
+    const rank = (x: TableName) => NFT_TABLE_ORDER.indexOf(x);
+    let i = rs.tables.findIndex((x) => rank(x.name) > rank(tn));
+    if (i < 0) i = rs.tables.length;
+    rs.tables.splice(i, 0, t);
+    t = rs.tables[i];
+  }
+  return t;
+}
+
+/** Insert a user chain where iptables-save lists it: built-in chains first, then user chains by name. */
+export function insertUserChain(t: Table, ch: Chain): void {
+  let i = t.chains.findIndex((c) => !c.builtin && c.name > ch.name);
+  if (i < 0) i = t.chains.length;
+  t.chains.splice(i, 0, ch);
+}
+
+const quoteWord = (w: Word) => (/^[^\s"'\\]+$/.test(w.text) && !w.quoted ? w.text : `"${w.text.replace(/["\\]/g, (c) => '\\' + c)}"`);
+
+/** Decode the rule specification of the command with the dump's rule decoder. */
+export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx: CommandContext, legacy: boolean): Rule {
+  const words = cmd.spec;
+  // Columns passed to the decoder are word numbers (words may sit on continuation lines); mapped back below.
+  const cols = words.map((_, k) => k + 1);
+  const line = ctx.loc.line;
+  const back = (loc: SourceLoc): SourceLoc => (loc.file === ctx.file && loc.line === line && words[loc.col - 1] ? words[loc.col - 1].loc : ctx.loc);
+  let res: ReturnType<typeof parseRuleWords>;
+  try {
+    res = parseRuleWords(words.map((w) => w.text), cols, words.map((w) => w.quoted), {
+      file: ctx.file, line, family: cmd.family, table, chain, text: words.map(quoteWord).join(' '),
+    });
+  } catch (e) {
+    if (e instanceof InputError)
+      throw new InputError(e.issues.map((i) => ({ ...i, loc: back(i.loc), message: `${cmd.program} v1.8.9 (nf_tables): ${i.message}` })));
+    throw e;
+  }
+  const rule = res.rule;
+  if (res.missingChain) {
+    const w = words[res.missingChain.col - 1] ?? cmd.opWord;
+    if (legacy) tool(cmd, w, ctx, 'No chain/target/match by that name.', `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`);
+    usage(cmd, w, ctx, `Chain '${res.missingChain.name}' does not exist`, `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`);
+  }
+  for (const w of res.warnings) {
+    const loc = back(w.loc);
+    // x_tables check_target refuses a target outside its tables when the rule is committed
+    if (/is only valid in the/.test(w.message)) refuse(loc, ctx.text, `${cmd.program}: ${w.message.replace(/ \(the kernel.*$/, '')}`, `the kernel refuses the rule (x_tables check_target): use the right table with -t`);
+    ctx.warnings.push({ ...w, loc });
+  }
+  rule.loc = ctx.loc;
+  for (const m of rule.matches) m.loc = back(m.loc);
+  if (rule.target) rule.target.loc = back(rule.target.loc);
+  return rule;
+}
+
+const sameRule = (a: Rule, b: Rule, family: 4 | 6, table: string) => saveRuleBody(a, family, table) === saveRuleBody(b, family, table);
+
+/** Apply one iptables command to `host` (a draft). Returns the one-line description. */
+export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string {
+  const rs = rulesetOf(ctx, cmd.family, cmd.opWord);
+  const legacy = rs.backend === 'legacy';
+  const tw = cmd.tableWord ?? cmd.opWord;
+  const badTable = (): never =>
+    usage(cmd, tw, ctx, `table '${cmd.table}' does not exist`, `Perhaps iptables or your kernel needs to be upgraded. Tables are ${TABLE_NAMES.join(', ')}`);
+  const t = tableOf(rs, cmd.table, ctx.loc, badTable);
+  const noChain = (w: Word): never => tool(cmd, w, ctx, 'No chain/target/match by that name.', `table ${t.name} has chains ${t.chains.map((c) => c.name).join(', ')}`);
+  const find = (w: Word): Chain => t.chains.find((c) => c.name === w.text) ?? noChain(w);
+  const where = `${t.name} ${cmd.chain?.text ?? ''}`.trim();
+  const counters = () => (rs.hasCounters ? { counters: { packets: 0, bytes: 0 } } : {});
+
+  switch (cmd.op) {
+    case 'A':
+    case 'I':
+    case 'R': {
+      const rule = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
+      Object.assign(rule, counters());
+      const ch = find(cmd.chain!);
+      if (cmd.op === 'A') {
+        ch.rules.push(rule);
+        return `${where}: rule ${ch.rules.length} appended: -A ${ch.name} ${rule.text}`.trimEnd();
+      }
+      const n = cmd.num ?? 1;
+      if (cmd.op === 'I') {
+        if (n > ch.rules.length + 1) tool(cmd, cmd.numWord!, ctx, 'Index of insertion too big.', `${ch.name} has ${ch.rules.length} rules: insert at 1..${ch.rules.length + 1}`);
+        ch.rules.splice(n - 1, 0, rule);
+        return `${where}: rule inserted at ${n}: -A ${ch.name} ${rule.text}`.trimEnd();
+      }
+      if (n > ch.rules.length) tool(cmd, cmd.numWord!, ctx, 'Index of replacement too big.', `${ch.name} has ${ch.rules.length} rules`);
+      ch.rules[n - 1] = rule;
+      return `${where}: rule ${n} replaced: -A ${ch.name} ${rule.text}`.trimEnd();
+    }
+    case 'D': {
+      if (cmd.num !== undefined) {
+        const ch = find(cmd.chain!);
+        if (cmd.num > ch.rules.length) tool(cmd, cmd.numWord!, ctx, 'Index of deletion too big.', `${ch.name} has ${ch.rules.length} rules`);
+        const [gone] = ch.rules.splice(cmd.num - 1, 1);
+        return `${where}: rule ${cmd.num} deleted: -A ${ch.name}${saveRuleBody(gone, cmd.family, t.name)}`;
+      }
+      const rule = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
+      const ch = find(cmd.chain!);
+      // iptables -D compares the whole rule as it would be added (matches with their options, target), not
+      // the counters: the first rule that prints the same is deleted.
+      const i = ch.rules.findIndex((r) => sameRule(r, rule, cmd.family, t.name));
+      if (i < 0) tool(cmd, cmd.opWord, ctx, 'Bad rule (does a matching rule exist in that chain?).', `no rule of ${ch.name} reads -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`);
+      ch.rules.splice(i, 1);
+      return `${where}: rule ${i + 1} deleted: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
+    }
+    case 'N': {
+      const name = cmd.chain!.text;
+      if (t.chains.some((c) => c.name === name)) tool(cmd, cmd.chain!, ctx, 'Chain already exists.');
+      insertUserChain(t, { name, builtin: false, declared: true, loc: ctx.loc, rules: [], counters: { packets: 0, bytes: 0 } });
+      return `${t.name}: chain ${name} created`;
+    }
+    case 'X': {
+      const targets = cmd.chain ? [find(cmd.chain)] : t.chains.filter((c) => !c.builtin);
+      const at = cmd.chain ?? cmd.opWord;
+      for (const c of targets) {
+        const nftBusy = () => usage(cmd, at, ctx, ` CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, c.builtin ? 'built-in chains cannot be deleted' : `the chain must be empty (-F ${c.name}) and no rule may jump to it`);
+        if (c.builtin) {
+          if (legacy) tool(cmd, at, ctx, 'Invalid argument. Run `dmesg\' for more information.', 'built-in chains cannot be deleted');
+          nftBusy();
+        }
+        const refs = t.chains.flatMap((o) => o.rules.filter((r) => r.target?.kind === 'chain' && r.target.name === c.name).map((r) => `${o.name}`));
+        if (c.rules.length) (legacy ? tool(cmd, at, ctx, 'Directory not empty.', `flush it first: ${cmd.program} -t ${t.name} -F ${c.name}`) : nftBusy());
+        if (refs.length) (legacy ? tool(cmd, at, ctx, 'Too many links.', `rules in ${[...new Set(refs)].join(', ')} jump to ${c.name}; delete them first`) : nftBusy());
+      }
+      const gone = new Set(targets);
+      t.chains = t.chains.filter((c) => !gone.has(c));
+      return `${t.name}: ${targets.length ? `chain${targets.length > 1 ? 's' : ''} ${targets.map((c) => c.name).join(', ')} deleted` : 'no user chains to delete'}`;
+    }
+    case 'F': {
+      const chains = cmd.chain ? [find(cmd.chain)] : t.chains;
+      let n = 0;
+      for (const c of chains) {
+        n += c.rules.length;
+        if (c.rules.length) c.rules = [];
+      }
+      return `${where}: flushed (${n} rule${n === 1 ? '' : 's'} removed)`;
+    }
+    case 'Z': {
+      const chains = cmd.chain ? [find(cmd.chain)] : t.chains;
+      for (const c of chains) {
+        const rules = cmd.num !== undefined ? [c.rules[cmd.num - 1] ?? tool(cmd, cmd.numWord!, ctx, 'Index of counter too big.')] : c.rules;
+        for (const r of rules) if (r.counters && (r.counters.packets || r.counters.bytes)) r.counters = { packets: 0, bytes: 0 };
+        if (cmd.num === undefined && c.counters && (c.counters.packets || c.counters.bytes)) c.counters = { packets: 0, bytes: 0 };
+      }
+      return `${where}: counters zeroed`;
+    }
+    case 'P': {
+      const pol = cmd.policy!.text;
+      const c = t.chains.find((x) => x.name === cmd.chain!.text);
+      if (!c || !c.builtin) tool(cmd, cmd.chain!, ctx, 'Bad built-in chain name.', `built-in chains of ${t.name}: ${BUILTIN_CHAINS[t.name].join(', ')}`);
+      if (pol !== 'ACCEPT' && pol !== 'DROP') tool(cmd, cmd.policy!, ctx, "Bad policy name. Run `dmesg' for more information.", 'a built-in chain policy is ACCEPT or DROP');
+      if (t.name === 'nat' && pol === 'DROP')
+        usage(cmd, cmd.policy!, ctx, '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.', 'filter in the filter table');
+      const was = c.policy ?? 'ACCEPT';
+      c.policy = pol;
+      return `${t.name} ${c.name}: policy ${was} → ${pol}`;
+    }
+    case 'E': {
+      const c = find(cmd.chain!);
+      const nn = cmd.newName!.text;
+      if (c.builtin)
+        tool(cmd, cmd.chain!, ctx, "Invalid argument. Run `dmesg' for more information.", 'built-in chains cannot be renamed (iptables-nft renames the base chain, which iptables-save then cannot list)');
+      if (t.chains.some((x) => x.name === nn)) tool(cmd, cmd.newName!, ctx, 'File exists.');
+      if (nn.length > 28) usage(cmd, cmd.newName!, ctx, `chain name \`${nn}' too long (must be under 29 chars)`);
+      const old = c.name;
+      t.chains = t.chains.filter((x) => x !== c);
+      // jumps follow the chain (they refer to the chain, not to its name)
+      for (const o of t.chains)
+        for (const r of o.rules)
+          if (r.target?.kind === 'chain' && r.target.name === old) {
+            r.target.name = nn;
+            r.text = saveRuleBody(r, cmd.family, t.name).trim();
+          }
+      for (const r of c.rules) r.chain = nn;
+      insertUserChain(t, { ...c, name: nn });
+      return `${t.name}: chain ${old} renamed to ${nn}`;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `sysctl [-w] [-q] key=value [key=value ...]` (dotted or slashed keys). Writing ip_forward (or
+ * conf.all.forwarding, the same variable) also sets conf.default.forwarding and every interface's
+ * forwarding, as the kernel's devinet_sysctl_forward → inet_forward_change does.
+ */
+import type { Host } from '../model/host.js';
+import type { InputIssue, SourceLoc } from '../model/source.js';
+import { normalizeSysctlKey } from '../parse/sysctl.js';
+import { issueAt, refuse } from './refuse.js';
+import type { Word } from './shellWords.js';
+
+export interface SysctlCommand {
+  sets: { key: string; value: string; word: Word }[];
+}
+
+export function parseSysctlCommand(args: Word[], issues: InputIssue[], text: string): SysctlCommand | undefined {
+  const sets: SysctlCommand['sets'] = [];
+  for (const w of args) {
+    if (!w.quoted && /^-[wqeN]+$/.test(w.text)) continue;
+    if (!w.quoted && w.text.startsWith('-')) {
+      issues.push(issueAt(w, text, `sysctl: option ${w.text} is not supported in a change script`, 'write `sysctl -w key=value`'));
+      return undefined;
+    }
+    const eq = w.text.indexOf('=');
+    if (eq < 0) {
+      issues.push(issueAt(w, text, `sysctl: "${w.text}" has no value: reading a key changes nothing`, 'write `sysctl -w key=value`'));
+      return undefined;
+    }
+    const keyText = w.text.slice(0, eq).trim();
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_./:@+-]*$/.test(keyText)) {
+      issues.push(issueAt(w, text, `sysctl: "${keyText}" is not a sysctl key`, 'keys look like net.ipv4.ip_forward or net/ipv4/ip_forward'));
+      return undefined;
+    }
+    sets.push({ key: normalizeSysctlKey(keyText), value: w.text.slice(eq + 1).trim(), word: w });
+  }
+  if (!sets.length) {
+    issues.push(issueAt(args[0]?.loc ?? { file: '', line: 0, col: 0 }, text, 'sysctl: no key=value given', 'sysctl -w net.ipv4.ip_forward=1'));
+    return undefined;
+  }
+  return { sets };
+}
+
+/** A `sysctl -a` dump lists every key: a key it lacks does not exist on that host. */
+const FULL_DUMP_KEYS = 200;
+const PER_IFACE = /^net\.ipv[46]\.(conf|neigh)\.([^.]+)\./;
+
+const keyPath = (key: string) => '/proc/sys/' + key.split('.').map((c) => c.replace(/\//g, '.')).join('/');
+
+export function applySysctl(cmd: SysctlCommand, host: Host, loc: SourceLoc, file: string, text: string): string {
+  const out: string[] = [];
+  for (const s of cmd.sets) {
+    const m = PER_IFACE.exec(s.key);
+    const ifaceName = m ? m[2].replace(/\//g, '.') : undefined;
+    const known = host.interfaces.length > 0;
+    const noFile = () =>
+      refuse(s.word, text, `sysctl: cannot stat ${keyPath(s.key)}: No such file or directory`,
+        ifaceName && known ? `host ${host.name} has no interface ${ifaceName} (interfaces: ${host.interfaces.map((i) => i.name).join(', ')})` : 'no such key on this host (check the spelling)');
+    if (ifaceName && ifaceName !== 'all' && ifaceName !== 'default' && known && !host.interfaces.some((i) => i.name === ifaceName)) noFile();
+    const sc = (host.sysctl ??= { file, values: {}, locs: {} });
+    if (Object.keys(sc.values).length >= FULL_DUMP_KEYS && !(s.key in sc.values)) noFile();
+    const value = /^-?[0-9]+$/.test(s.value) ? String(Number(s.value)) : s.value;
+    const set = (k: string) => {
+      if (sc.values[k] !== value) sc.values[k] = value;
+      sc.locs[k] = loc;
+    };
+    const was = sc.values[s.key];
+    set(s.key);
+    let also = '';
+    if (s.key === 'net.ipv4.ip_forward' || s.key === 'net.ipv4.conf.all.forwarding') {
+      // inet_forward_change: all, default and every interface follow
+      const ifs = new Set<string>(host.interfaces.map((i) => i.name.replace(/\./g, '/')));
+      for (const k of Object.keys(sc.values)) {
+        const mm = /^net\.ipv4\.conf\.([^.]+)\.forwarding$/.exec(k);
+        if (mm) ifs.add(mm[1]);
+      }
+      ifs.delete('all');
+      ifs.delete('default');
+      const keys = ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding', 'net.ipv4.conf.default.forwarding', ...[...ifs].map((i) => `net.ipv4.conf.${i}.forwarding`)].filter((k) => k !== s.key);
+      for (const k of keys) set(k);
+      also = ` (also ${keys.join(', ')})`;
+    }
+    out.push(`${s.key} = ${value}${was !== undefined && was !== value ? ` (was ${was})` : ''}${also}`);
+  }
+  return out.join('; ');
+}
