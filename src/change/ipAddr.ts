@@ -182,5 +182,11 @@ export function applyAddr(cmd: AddrCommand, host: Host, loc: SourceLoc, text: st
     }
   }
   iface.addresses = iface.addresses.filter((x) => !gone.has(x));
+  // fib_del_ifaddr → fib_sync_down_addr: once an address is gone from the host, every route that uses it
+  // as preferred source is flushed
+  for (const g of gone) {
+    if (host.interfaces.some((i) => i.addresses.some((x) => x.family === 4 && x.local.addr === g.local.addr))) continue;
+    host.routes = host.routes.filter((r) => r.family !== 4 || r.prefsrc !== g.local.addr);
+  }
   return what;
 }

@@ -126,17 +126,17 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
       const ch = find(cmd.chain!);
       if (cmd.op === 'A') {
         ch.rules.push(rule);
-        return `${where}: rule ${ch.rules.length} appended: -A ${ch.name} ${rule.text}`.trimEnd();
+        return `${where}: rule ${ch.rules.length} appended: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
       }
       const n = cmd.num ?? 1;
       if (cmd.op === 'I') {
         if (n > ch.rules.length + 1) tool(cmd, cmd.numWord!, ctx, 'Index of insertion too big.', `${ch.name} has ${ch.rules.length} rules: insert at 1..${ch.rules.length + 1}`);
         ch.rules.splice(n - 1, 0, rule);
-        return `${where}: rule inserted at ${n}: -A ${ch.name} ${rule.text}`.trimEnd();
+        return `${where}: rule inserted at ${n}: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
       }
       if (n > ch.rules.length) tool(cmd, cmd.numWord!, ctx, 'Index of replacement too big.', `${ch.name} has ${ch.rules.length} rules`);
       ch.rules[n - 1] = rule;
-      return `${where}: rule ${n} replaced: -A ${ch.name} ${rule.text}`.trimEnd();
+      return `${where}: rule ${n} replaced: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
     }
     case 'D': {
       if (cmd.num !== undefined) {

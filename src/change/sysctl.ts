@@ -1,7 +1,7 @@
 /**
  * `sysctl [-w] [-q] key=value [key=value ...]` (dotted or slashed keys). Writing ip_forward (or
  * conf.all.forwarding, the same variable) also sets conf.default.forwarding and every interface's
- * forwarding, as the kernel's devinet_sysctl_forward → inet_forward_change does.
+ * forwarding, and all.accept_redirects to the opposite, as devinet_sysctl_forward → inet_forward_change does.
  */
 import type { Host } from '../model/host.js';
 import type { InputIssue, SourceLoc } from '../model/source.js';
@@ -66,7 +66,8 @@ export function applySysctl(cmd: SysctlCommand, host: Host, loc: SourceLoc, file
     const was = sc.values[s.key];
     set(s.key);
     let also = '';
-    if (s.key === 'net.ipv4.ip_forward' || s.key === 'net.ipv4.conf.all.forwarding') {
+    // devinet_sysctl_forward acts only when the value changes (unknown before: assume it does)
+    if ((s.key === 'net.ipv4.ip_forward' || s.key === 'net.ipv4.conf.all.forwarding') && was !== value) {
       // inet_forward_change: all, default and every interface follow
       const ifs = new Set<string>(host.interfaces.map((i) => i.name.replace(/\./g, '/')));
       for (const k of Object.keys(sc.values)) {
@@ -77,7 +78,13 @@ export function applySysctl(cmd: SysctlCommand, host: Host, loc: SourceLoc, file
       ifs.delete('default');
       const keys = ['net.ipv4.ip_forward', 'net.ipv4.conf.all.forwarding', 'net.ipv4.conf.default.forwarding', ...[...ifs].map((i) => `net.ipv4.conf.${i}.forwarding`)].filter((k) => k !== s.key);
       for (const k of keys) set(k);
-      also = ` (also ${keys.join(', ')})`;
+      // inet_forward_change also sets all.accept_redirects = !forwarding
+      const redirects = 'net.ipv4.conf.all.accept_redirects';
+      const on = value !== '0';
+      const rv = on ? '0' : '1';
+      if (sc.values[redirects] !== rv) sc.values[redirects] = rv;
+      sc.locs[redirects] = loc;
+      also = ` (also ${keys.join(', ')}; ${redirects} = ${rv})`;
     }
     out.push(`${s.key} = ${value}${was !== undefined && was !== value ? ` (was ${was})` : ''}${also}`);
   }

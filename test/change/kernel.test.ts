@@ -1,0 +1,239 @@
+/**
+ * Real kernel: build a namespace, capture it as a world, run a change script both with the real tools
+ * (iptables, ip, sysctl) in the namespace and with applyChanges on the model, then compare what the
+ * kernel prints afterwards (iptables-save, ip -4 route show table all, ip rule, addresses, sysctls) with
+ * the changed model. Refusals are compared with the tools' own messages. Needs root, ip(8), iptables and
+ * sysctl; skipped visibly otherwise, and a failure when CI=true.
+ */
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyChanges, parseChangeScript } from '../../src/change/index.js';
+import { InputError } from '../../src/model/source.js';
+import type { Host, World } from '../../src/model/host.js';
+import { loadWorld } from '../../src/parse/world.js';
+import { saveRuleset } from '../../src/parse/iptablesSaveWrite.js';
+import { formatRoute } from '../../src/parse/ipRouteWrite.js';
+import { formatRule } from '../../src/parse/ipRule.js';
+import { parseIpAddr } from '../../src/parse/ipAddr.js';
+import { parseSysctl } from '../../src/parse/sysctl.js';
+
+const has = (c: string) => spawnSync('sh', ['-c', `command -v ${c}`]).status === 0;
+const canRun = process.getuid?.() === 0 && has('ip') && has('iptables') && has('iptables-save') && has('sysctl');
+const NS = `nfchg-${process.pid}`;
+
+function sh(cmd: string): { ok: boolean; out: string; err: string } {
+  const r = spawnSync('ip', ['netns', 'exec', NS, 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { ok: r.status === 0, out: r.stdout, err: r.stderr };
+}
+function must(cmd: string): string {
+  const r = sh(cmd);
+  if (!r.ok) throw new Error(`${cmd}: ${r.err}`);
+  return r.out;
+}
+
+const SETUP = [
+  'ip link set lo up',
+  'ip link add eth0 type veth peer name eth1',
+  'ip link set eth0 up',
+  'ip link set eth1 up',
+  'ip addr add 10.1.0.1/24 dev eth0',
+  'ip addr add 10.2.0.1/24 dev eth1',
+  'ip route add default via 10.1.0.254',
+  'iptables -N BASE',
+  'iptables -A BASE -p tcp --dport 22 -j ACCEPT',
+  'iptables -A INPUT -j BASE',
+  'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE',
+];
+
+const SCRIPT = String.raw`# a change as an operator types it
+sysctl -w net.ipv4.ip_forward=1
+sysctl net.ipv4.conf.eth0.rp_filter=2 net/ipv4/conf/eth1/accept_local=1
+iptables -N WEB
+iptables -A WEB -p tcp -m multiport --dports 80,443 -m comment --comment "web traffic" -j ACCEPT
+iptables -w -A INPUT -i eth0 -j WEB
+iptables -I INPUT 1 -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT
+iptables --append INPUT -s 10.0.0.0/8 ! -d 10.1.0.1 -p udp --dport 53 -j DROP
+iptables -R INPUT 4 -s 10.0.0.0/8 -p udp --dport 53 \
+    -j REJECT --reject-with icmp-port-unreachable
+iptables -D INPUT -i eth0 -j WEB
+iptables -A INPUT -i eth0 -j WEB
+iptables -P FORWARD DROP
+iptables -t nat -A POSTROUTING -s 10.2.0.0/24 -o eth0 -j MASQUERADE
+iptables -t nat -I PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.2.0.5:80
+iptables -t nat -D POSTROUTING -o eth0 -j MASQUERADE
+iptables -N OLD
+iptables -A FORWARD -j OLD
+iptables -E OLD NEWER
+iptables -t mangle -A PREROUTING -j MARK --set-mark 0x1
+iptables -D INPUT 1
+iptables -F BASE
+iptables -t raw -A PREROUTING -p udp --dport 53 -j CT --notrack
+iptables -t filter -N ZZ
+iptables -X ZZ
+iptables-restore --noflush < extra.rules
+ip addr add 10.1.0.2/24 dev eth0
+ip addr add 10.3.0.1/24 brd + dev eth1
+ip a add 10.4.0.1/32 dev eth1
+ip address add 10.5.0.1/24 dev eth1 noprefixroute
+ip addr add 10.6.0.0/31 dev eth1
+ip addr add 10.7.0.1/24 dev eth1 metric 50
+ip addr del 10.2.0.1/24 dev eth1
+ip route add 192.168.5.0/24 via 10.1.0.254
+ip route add 192.168.6.0/24 dev eth1 src 10.3.0.1 metric 10 proto static
+ip route add blackhole 192.168.7.0/24
+ip route add unreachable 192.168.8.0/24 table 100
+ip route add default via 10.3.0.254 table 100
+ip route append 192.168.5.0/24 via 10.1.0.253
+ip route replace 192.168.5.0/24 via 10.1.0.252
+ip route change 192.168.6.0/24 via 10.3.0.9 dev eth1 metric 10 proto static
+ip route add prohibit 192.168.9.0/24 metric 5
+ip route add 192.168.9.0/24 via 10.1.0.254 metric 7
+ip route del 192.168.9.0/24
+ip -4 route add local 192.168.11.1 dev eth0
+ip route add 10.1.0.0/16 via 10.3.0.2 src 10.3.0.1
+ip r add 172.16.0.0/12 dev eth0 scope link table 100
+ip rule add from 10.3.0.0/24 table 100
+ip rule add fwmark 0x1 lookup 200 pref 100
+ip ru add to 10.9.0.0/16 prohibit
+ip rule add iif eth1 lookup main
+ip rule del pref 100
+ip addr add 10.8.0.1/24 dev eth1
+ip addr add 10.8.0.2/24 dev eth1
+ip addr add 10.8.0.3/24 dev eth1
+ip addr del 10.8.0.1/24 dev eth1
+ip addr del 10.3.0.1/24 dev eth1
+`;
+
+const EXTRA_RULES = `*filter
+:LOGDROP - [0:0]
+-A LOGDROP -j LOG --log-prefix "dropped: "
+-A LOGDROP -j DROP
+-A FORWARD -s 192.0.2.0/24 -j LOGDROP
+COMMIT
+`;
+
+/** Commands the tools refuse, each against the namespace after SETUP (the model: the world as captured). */
+const REFUSALS = [
+  'iptables -D INPUT -p tcp --dport 23 -j ACCEPT',
+  'iptables -D INPUT 5',
+  'iptables -D NOPE 1',
+  'iptables -N BASE',
+  'iptables -X BASE',
+  'iptables -P BASE DROP',
+  'iptables -P INPUT BOGUS',
+  'iptables -t nat -P POSTROUTING DROP',
+  'iptables -t bogus -A INPUT -j ACCEPT',
+  'iptables -t nat -A NOPE -j ACCEPT',
+  'iptables -A INPUT -j NOSUCH',
+  'iptables -R INPUT 9 -j ACCEPT',
+  'iptables -I INPUT 9 -j ACCEPT',
+  'iptables -E BASE INPUT',
+  'iptables -F NOPE',
+  'iptables -A OUTPUT -i eth0 -j DROP',
+  'iptables -I INPUT 0 -j DROP',
+  'iptables -A INPUT --bogus',
+  'ip route add default via 10.1.0.9',
+  'ip route add 192.168.99.0/24 via 10.99.0.254',
+  'ip route add 192.168.99.0/24 dev eth9',
+  'ip route add 192.168.5.1/24 via 10.1.0.254',
+  'ip route del 192.168.40.0/24',
+  'ip route change 192.168.50.0/24 via 10.1.0.252',
+  'ip addr add 10.1.0.1/24 dev eth0',
+  'ip addr del 10.9.0.1/24 dev eth0',
+  'ip addr add 10.9.0.1/24 dev eth9',
+  'ip rule del from 1.2.3.4 table 5',
+  'sysctl -w net.ipv4.conf.eth7.forwarding=1',
+  'sysctl -w net.ipv4.ip_forwar=1',
+];
+
+function capture(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'iptables-save'), must('iptables-save'));
+  writeFileSync(join(dir, 'ip-addr'), must('ip -d addr show'));
+  writeFileSync(join(dir, 'ip-route'), must('ip -4 route show table all'));
+  writeFileSync(join(dir, 'ip-rule'), must('ip -4 rule show'));
+  writeFileSync(join(dir, 'sysctl'), must('sysctl -a 2>/dev/null'));
+}
+
+const lines = (s: string) => s.split('\n').map((l) => l.trimEnd()).filter((l) => l && !l.startsWith('#'));
+const addrs = (ifs: Host['interfaces']) =>
+  ifs.flatMap((i) => i.addresses.filter((a) => a.family === 4).map((a) => `${i.name} ${a.local.addr}/${a.local.len} brd=${a.broadcast ?? '-'} ${a.secondary ? 'secondary' : 'primary'} ${a.scope} metric=${a.metric ?? 0} ${a.flags.join(',')}`));
+
+function compareWithKernel(model: World): void {
+  const h = model.hosts[0];
+  expect(lines(saveRuleset(h.iptables!))).toEqual(lines(must('iptables-save')));
+  expect(h.routes.filter((r) => r.family === 4).map(formatRoute)).toEqual(lines(must('ip -4 route show table all')));
+  expect(h.rules.filter((r) => r.family === 4).map(formatRule)).toEqual(lines(must('ip -4 rule show')));
+  expect(addrs(h.interfaces)).toEqual(addrs(parseIpAddr(must('ip addr show'), 'kernel')));
+  const real = parseSysctl(must('sysctl -a 2>/dev/null'), 'kernel').values;
+  const conf = (v: Record<string, string>) => Object.fromEntries(Object.entries(v).filter(([k]) => /^net\.ipv4\.(ip_forward|conf\.)/.test(k)));
+  expect(conf(h.sysctl!.values)).toEqual(conf(real));
+}
+
+describe('change scripts on the real kernel', () => {
+  if (!canRun) {
+    it('cannot run (needs root, ip, iptables, iptables-save, sysctl)', () => {
+      if (process.env.CI === 'true') expect.fail('CI=true but the real-kernel change test cannot run here');
+      console.warn('SKIPPED: change scripts on the real kernel (needs root, ip, iptables, sysctl)');
+    });
+    return;
+  }
+
+  const setup = () => {
+    spawnSync('ip', ['netns', 'del', NS]);
+    if (spawnSync('ip', ['netns', 'add', NS]).status !== 0) throw new Error('cannot create a network namespace');
+    for (const c of SETUP) must(c);
+  };
+
+  it('the model after applyChanges prints what the kernel prints after the same commands', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
+    try {
+      setup();
+      capture(join(tmp, 'h'));
+      const world = loadWorld(join(tmp, 'h'));
+      writeFileSync(join(tmp, 'extra.rules'), EXTRA_RULES);
+      const file = join(tmp, 'change.sh');
+      writeFileSync(file, SCRIPT);
+      const res = applyChanges(world, parseChangeScript(SCRIPT, file));
+      for (const c of parseChangeScript(SCRIPT, file).commands) {
+        const r = spawnSync('ip', ['netns', 'exec', NS, 'sh', '-c', c.text], { encoding: 'utf8', cwd: tmp });
+        expect({ cmd: c.text, err: r.stderr, ok: r.status === 0 }).toEqual({ cmd: c.text, err: '', ok: true });
+      }
+      compareWithKernel(res.world);
+    } finally {
+      spawnSync('ip', ['netns', 'del', NS]);
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it('refuses what the tools refuse, with their message', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
+    try {
+      setup();
+      capture(join(tmp, 'h'));
+      const world = loadWorld(join(tmp, 'h'));
+      const got: string[] = [];
+      const want: string[] = [];
+      for (const cmd of REFUSALS) {
+        const r = sh(cmd);
+        const first = (r.ok ? '(accepted)' : r.err.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+        want.push(`${cmd} => ${first}`);
+        let msg = '(accepted)';
+        try {
+          applyChanges(world, parseChangeScript(cmd + '\n', 'c.sh'));
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          msg = e.issues[0].message.split('\n').find((l) => l.trim() !== '')!.trim();
+        }
+        got.push(`${cmd} => ${msg}`);
+      }
+      expect(got).toEqual(want);
+    } finally {
+      spawnSync('ip', ['netns', 'del', NS]);
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
