@@ -2,11 +2,12 @@
 import type { World } from '../model/host.js';
 import { forwardingDisabled } from './checks/forwardingDisabled.js';
 import { publishedPortBypassesInput } from './checks/publishedPortBypassesInput.js';
+import { rpFilterAsymmetric } from './checks/rpFilterAsymmetric.js';
 import { unreachableRule } from './checks/unreachableRule.js';
 import { unusedChain } from './checks/unusedChain.js';
 import { SEVERITY_ORDER, type Finding, type LintCheck } from './types.js';
 
-export const CHECKS: readonly LintCheck[] = [unreachableRule, unusedChain, publishedPortBypassesInput, forwardingDisabled];
+export const CHECKS: readonly LintCheck[] = [unreachableRule, unusedChain, publishedPortBypassesInput, forwardingDisabled, rpFilterAsymmetric];
 
 export interface LintOptions {
   /** Only this host's findings. */

@@ -9,7 +9,7 @@ import type { Host, World } from '../../model/host.js';
 import type { Negatable, Rule } from '../../model/iptables.js';
 import type { SysctlValue } from '../../parse/sysctlView.js';
 import { sysctlView } from '../../engine/sysctl.js';
-import { ruleText } from '../chainGraph.js';
+import { chainGraph, ruleText } from '../chainGraph.js';
 import { ifaceAdmits, ipInterfaces, preroutingDnats } from '../hostFacts.js';
 import type { Finding, LintCheck } from '../types.js';
 
@@ -24,8 +24,20 @@ function expectations(host: Host): Expectation[] {
   for (const d of preroutingDnats(host)) {
     if (!d.local) out.push({ rule: d.rule, what: `DNAT to ${d.toText} (not an address of this host: the packet must be forwarded)`, inIface: d.rule.inIface });
   }
-  const fwd = host.iptables?.tables.find((t) => t.name === 'filter')?.chains.find((c) => c.name === 'FORWARD');
-  for (const r of fwd?.rules ?? []) out.push({ rule: r, what: 'rule in filter FORWARD', inIface: r.inIface });
+  const filter = host.iptables?.tables.find((t) => t.name === 'filter');
+  const fwd = filter?.chains.find((c) => c.name === 'FORWARD');
+  if (!filter || !fwd) return out;
+  const g = chainGraph(filter);
+  // A FORWARD rule that can let a packet through (ACCEPT, or a chain that accepts) expects forwarding;
+  // a FORWARD that only drops or rejects does not.
+  const accepts = (r: Rule, seen: Set<string>): boolean => {
+    const t = r.target;
+    if (t?.kind === 'verdict') return t.name === 'ACCEPT';
+    if (t?.kind !== 'chain' || seen.has(t.name)) return false;
+    seen.add(t.name);
+    return (g.byName.get(t.name)?.rules ?? []).some((x) => accepts(x, seen));
+  };
+  for (const r of fwd.rules) if (accepts(r, new Set())) out.push({ rule: r, what: 'rule in filter FORWARD that lets packets through', inIface: r.inIface });
   return out;
 }
 
