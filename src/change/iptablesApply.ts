@@ -81,7 +81,7 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
     });
   } catch (e) {
     if (e instanceof InputError)
-      throw new InputError(e.issues.map((i) => ({ ...i, loc: back(i.loc), message: `${cmd.program} v1.8.9 (nf_tables): ${i.message}` })));
+      throw new InputError(e.issues.map((i) => ({ ...i, loc: back(i.loc), message: `${cmd.program} v1.8.9 (nf_tables): ${i.message}`, text: ctx.text })));
     throw e;
   }
   const rule = res.rule;
