@@ -8,8 +8,10 @@ import { formatIpv4, inNet4 } from '../model/addr.js';
 import type { Chain, Hook, MatchUse, Rule, TableName } from '../model/iptables.js';
 import { findMatch, findTarget } from '../ext/registry.js';
 import type { MatchContext, MatchExtension, MatchResult, NatRequest, RejectWith, TargetEffect } from '../ext/types.js';
-import { DIMS, type Dim } from '../space/box.js';
-import { DEP, dep } from './deps.js';
+import { DIMS, DIM_INDEX, type Dim } from '../space/box.js';
+import * as I from '../space/intervals.js';
+import { netSet } from '../space/helpers.js';
+import { DEP, dep, depTest } from './deps.js';
 import { ctView } from './conntrack.js';
 import { addrType } from './fib.js';
 import { choose, emit, hostState, idx, type Sim, type Skb } from './sim.js';
@@ -63,9 +65,54 @@ function headerMatches(r: Rule, skb: Skb, inIface: string | undefined, outIface:
 
 const readsCache = new WeakMap<MatchUse, number>();
 
-/** The header fields of a rule's IP part (-s, -d, -p, -i/-o: the interfaces depend on where the packet entered). */
-function headerReads(r: Rule): number {
-  return (r.src ? DEP.src : 0) | (r.dst ? DEP.dst : 0) | (r.protocol ? DEP.proto : 0) | (r.inIface || r.outIface ? DEP.ingress : 0);
+/** headerMatches() for a run that records its dependencies (deps.ts): each tested field with its set. */
+function headerMatchesRecorded(sim: Sim, r: Rule, skb: Skb, inIface: string | undefined, outIface: string | undefined): boolean | string {
+  const p = skb.pkt;
+  for (const k of ['src', 'dst'] as const) {
+    const sel = r[k];
+    if (!sel) continue;
+    const ns = netSet(sel.value);
+    if (ns.exact) {
+      if (depTest(sim, skb, DIM_INDEX[k], sel.invert ? I.subtract(I.range(0, 0xffffffff), ns.set) : ns.set) === false) return false;
+    } else {
+      dep(sim, skb, DEP[k]);
+      if (inNet4(p[k], sel.value) === sel.invert) return false;
+    }
+  }
+  if (r.inIface || r.outIface) dep(sim, skb, DEP.ingress);
+  if (r.inIface && ifaceMatches(r.inIface.value, inIface) === r.inIface.invert) return false;
+  if (r.outIface && ifaceMatches(r.outIface.value, outIface) === r.outIface.invert) return false;
+  if (r.protocol) {
+    const n = protocolNumber(r.protocol.value);
+    if (n === undefined) return `unknown protocol '${r.protocol.value}'`;
+    const set = n === 0 ? (r.protocol.invert ? I.EMPTY : I.range(0, 255)) : r.protocol.invert ? I.subtract(I.range(0, 255), I.single(n)) : I.single(n);
+    if (!depTest(sim, skb, DIM_INDEX.proto, set)) return false;
+  }
+  if (r.fragment && !r.fragment.invert) return false;
+  return true;
+}
+
+const spaceCache = new WeakMap<MatchUse, [number, I.IntervalSet][] | null>();
+
+/** Record what a match's answer depended on: its exact header-space sets, else the fields it reads. */
+function recordMatch(sim: Sim, skb: Skb, m: MatchUse, ext: MatchExtension, ok: boolean): void {
+  let dims = spaceCache.get(m);
+  if (dims === undefined) {
+    const sp = ext.space?.(m.args);
+    dims = sp && sp.exact ? (Object.entries(sp.constraint) as [Dim, I.IntervalSet][]).map(([d, set]) => [DIM_INDEX[d], set] as [number, I.IntervalSet]).sort((a, b) => a[0] - b[0]) : null;
+    spaceCache.set(m, dims);
+  }
+  if (dims) {
+    let all = true;
+    for (const [d, set] of dims) {
+      if (!depTest(sim, skb, d, set)) {
+        all = false;
+        break;
+      }
+    }
+    if (all === ok) return;
+  }
+  dep(sim, skb, matchReads(m, ext));
 }
 
 /** The header fields a match reads, as a dependency mask (deps.ts). */
@@ -172,8 +219,7 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       continue;
     }
     const r = chain.rules[i];
-    if (sim.deps) dep(sim, skb, headerReads(r));
-    const hm = headerMatches(r, skb, inIface, outIface);
+    const hm = sim.deps ? headerMatchesRecorded(sim, r, skb, inIface, outIface) : headerMatches(r, skb, inIface, outIface);
     if (typeof hm === 'string') return { verdict: 'unsupported', rule: ruleRef(table, chain.name, i, r), reason: hm };
     if (!hm) {
       i++;
@@ -189,7 +235,6 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       if (m.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' is not supported: ${m.unsupported.reason}` };
       const ext = findMatch(m.name);
       if (!ext) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' has no semantics in nfsim` };
-      if (sim.deps) dep(sim, skb, matchReads(m, ext));
       const res: MatchResult = ext.match(m.args, matchContext(sim, skb, hook, table, `${key}/${m.name}`, inIface, outIface));
       let ok: boolean;
       if (typeof res === 'boolean') ok = res;
@@ -201,6 +246,7 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
         ok = res.assumed;
         notes.push(res.why);
       }
+      if (sim.deps) recordMatch(sim, skb, m, ext, ok);
       if (!ok) {
         matched = false;
         break;

@@ -12,10 +12,16 @@ import { entryText, tupleText } from './format.js';
 import { emit, hostState, idx, type Sim, type Skb } from './sim.js';
 import { sysctlRead } from './sysctl.js';
 import type { CtEntry, CtTupleN } from './types.js';
-import { DEP, dep } from './deps.js';
+import * as I from '../space/intervals.js';
+import { DIM_INDEX } from '../space/box.js';
+import { DEP, D_FLAGS, FLAGS_ACK_ONLY, FLAGS_SYN_ONLY, dep, depTest, depTupleIn } from './deps.js';
 
 const ICMP_REPLY_TYPE: Record<number, number> = { 8: 0, 13: 14, 15: 16, 17: 18 };
 const ICMP_ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
+const typesSet = (types: Iterable<number>) => I.fromIntervals([...types].map((t) => [t << 8, (t << 8) | 0xff] as const));
+const ICMP_ERROR_SET = typesSet(ICMP_ERROR_TYPES);
+const ICMP_REQUEST_SET = typesSet(Object.keys(ICMP_REPLY_TYPE).map(Number));
+const D_ICMP = DIM_INDEX.icmp;
 
 export function isIcmpError(p: Packet): boolean {
   return p.proto === 1 && !!p.icmp && ICMP_ERROR_TYPES.has(p.icmp.type);
@@ -150,8 +156,9 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   if (sim.deps) {
     // The L4 tracker reads TCP flags / the ICMP type; a lookup depends on the tuple only through entries
     // the packet did not create itself (a `conntrack -L` dump).
-    const seeded = st.conntrack.some((e) => e.seeded);
-    dep(sim, skb, (p.proto === 6 ? DEP.flags : 0) | (p.proto === 1 ? DEP.icmp : 0) | (seeded ? DEP.src | DEP.dst | DEP.sport | DEP.dport | DEP.icmp : 0));
+    // icmp_error() for errors, icmp_new() for requests; other types are INVALID
+    if (p.proto === 1 && !depTest(sim, skb, D_ICMP, ICMP_ERROR_SET)) depTest(sim, skb, D_ICMP, ICMP_REQUEST_SET);
+    depTupleIn(sim, skb, st.conntrack.filter((e) => e.seeded).flatMap((e) => [e.orig, e.reply]));
   }
   if (isIcmpError(p)) {
     const inner = p.icmp?.inner;
@@ -171,6 +178,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   if (hit) {
     const e = hit.entry;
     if (p.proto === 6) {
+      dep(sim, skb, DEP.flags);
       const tr = tcpTransition(e.protoState, hit.dir, p.tcpFlags ?? 0);
       if (!tr.ok) {
         emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', entry: entryText(e), detail: `TCP tracker rejects the segment (${tr.why}); the packet goes on without an entry` }));
@@ -196,6 +204,8 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   // Miss: may the L4 tracker start a connection with this packet?
   let protoState = p.proto === 6 ? 'SYN_SENT' : p.proto === 17 ? 'UDP' : p.proto === 1 ? 'ICMP' : 'GENERIC';
   if (p.proto === 6) {
+    // tcp_new(): a SYN alone, an ACK alone (pickup), or nothing
+    if (sim.deps && !depTest(sim, skb, D_FLAGS, FLAGS_SYN_ONLY)) depTest(sim, skb, D_FLAGS, FLAGS_ACK_ONLY);
     const f = p.tcpFlags ?? 0;
     const syn = (f & TCP_FLAGS.SYN) !== 0;
     const ack = (f & TCP_FLAGS.ACK) !== 0;

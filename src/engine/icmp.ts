@@ -11,7 +11,7 @@ import { isIcmpError } from './conntrack.js';
 import { packetSummary } from './format.js';
 import { localOut } from './localOut.js';
 import { emit, newSkb, type Sim, type Skb } from './sim.js';
-import { DEP, dep } from './deps.js';
+import { DEP, D_FLAGS, FLAGS_ACK, FLAGS_RST, dep, depTest } from './deps.js';
 import type { Outcome } from './types.js';
 
 const MAX_DEPTH = 2;
@@ -87,9 +87,10 @@ export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, wh
 /** REJECT target: nf_send_unreach() / nf_send_reset(). */
 export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): void {
   const p = skb.pkt;
-  dep(sim, skb, DEP.flags | DEP.src | DEP.dst);
+  dep(sim, skb, DEP.src | DEP.dst);
   if (w === 'tcp-reset') {
     if (p.proto !== 6) return;
+    recordResetDeps(sim, skb);
     const flags = p.tcpFlags ?? 0;
     if (flags & TCP_FLAGS.RST) {
       emit(sim, () => ({ type: 'note', host: skb.host, text: 'no RST is sent in answer to a RST' }));
@@ -107,6 +108,11 @@ export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): v
 }
 
 /** The RST answering segment `p`: from its destination; seq = its ack when it had ACK, else ACK set (nf_send_reset(), tcp_v4_send_reset()). */
+/** What the RST answer depends on: whether the segment had RST (no answer) and ACK (the answer's flags). */
+function recordResetDeps(sim: Sim, skb: Skb): void {
+  if (sim.deps && skb.pkt.proto === 6 && !depTest(sim, skb, D_FLAGS, FLAGS_RST)) depTest(sim, skb, D_FLAGS, FLAGS_ACK);
+}
+
 function resetFor(p: Packet): Packet {
   const ack = ((p.tcpFlags ?? 0) & TCP_FLAGS.ACK) !== 0;
   return { src: p.dst, dst: p.src, proto: 6, sport: p.dport, dport: p.sport, tcpFlags: ack ? TCP_FLAGS.RST : TCP_FLAGS.RST | TCP_FLAGS.ACK, ttl: 64, tos: 0, length: 40, df: true, mark: 0 };
@@ -115,6 +121,7 @@ function resetFor(p: Packet): Packet {
 /** tcp_v4_send_reset(): answer to a segment no socket wants. */
 export function sendStackRst(sim: Sim, skb: Skb): void {
   const p = skb.pkt;
+  recordResetDeps(sim, skb);
   const flags = p.tcpFlags ?? 0;
   if (flags & TCP_FLAGS.RST) return;
   const rst = resetFor(p);

@@ -13,7 +13,8 @@ import { emit, idx, choose, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
 import type { Nexthop } from '../model/host.js';
-import { DEP, dep } from './deps.js';
+import { DEP, dep, depTest, fibDeps, fibDstSet } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
 
 const ERRNO_COUNTER: Record<string, string | undefined> = { ENETUNREACH: 'IpOutNoRoutes' };
 
@@ -43,13 +44,21 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
   const h = idx(sim, skb.host);
   if (!h.routesKnown) return { error: 'UNKNOWN', detail: `no ip-route dump for ${skb.host}: its routes are not known` };
   const p = skb.pkt;
-  if (sim.deps) dep(sim, skb, DEP.src | DEP.dst | DEP.tos | (h.host.rules.some((r) => r.sport || r.dport) ? DEP.sport | DEP.dport : 0));
   const flow: FlowKey = { dst: p.dst, src: chooseSource ? 0 : p.src, iif: 'lo', mark: p.mark, tos: p.tos, proto: p.proto, sport: p.sport, dport: p.dport, uid: skb.uid };
   let res = fibLookup(h, flow);
+  if (sim.deps) {
+    const set = fibDstSet(h, res);
+    if (set) {
+      depTest(sim, skb, DIM_INDEX.dst, set);
+      dep(sim, skb, fibDeps(h) & ~DEP.dst);
+    } else dep(sim, skb, DEP.src | DEP.dst | fibDeps(h));
+  }
   if (!res.ok) return { error: res.error, detail: `output route lookup for ${formatIpv4(p.dst)} failed: ${res.error}${res.route ? ` (${describeRoute(res.route)})` : ''}` };
   let nh = pickNexthop(sim, res);
   let src = p.src;
   if (chooseSource) {
+    // inet_select_addr() prefers an address whose subnet holds the destination.
+    dep(sim, skb, DEP.dst);
     const s = routeSource(h, res, nh, p.dst);
     if (s === undefined) return { error: 'EADDRNOTAVAIL', detail: `no source address available toward ${formatIpv4(p.dst)}` };
     src = s;

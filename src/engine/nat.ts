@@ -14,7 +14,7 @@ import { packetSummary, tupleText } from './format.js';
 import { jhash2, reciprocalScale, toWireU32 } from './jhash.js';
 import { emit, hostState, idx, type Sim, type Skb } from './sim.js';
 import type { CtEntry, CtTupleN } from './types.js';
-import { DEP, dep } from './deps.js';
+import { DEP, dep, depTupleIn } from './deps.js';
 
 export type Manip = 'SRC' | 'DST';
 
@@ -96,7 +96,7 @@ function identityBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip): void {
   if (manip !== 'SRC') return;
   // A clash needs another connection with the same reply tuple: only entries of a `conntrack -L` dump are
   // foreign to the packet's own path.
-  if (sim.deps && ctSearchList(sim, skb.host).some((x) => x.seeded)) dep(sim, skb, DEP.src | DEP.dst | DEP.sport | DEP.dport);
+  if (sim.deps) depTupleIn(sim, skb, ctSearchList(sim, skb.host).filter((x) => x.seeded).flatMap((x) => [invertTuple(x.reply), invertTuple(x.orig)]));
   // get_unique_tuple() also runs for the null binding: a clashing source port is remapped.
   const orig = invertTuple(e.reply);
   if (!tupleTaken(sim, skb, e, orig)) return;

@@ -4,7 +4,8 @@
  * rp_filter / accept_local) and ip_error() for packets without a usable route.
  */
 import { formatIpv4 } from '../model/addr.js';
-import { describeRoute, describeRule, fibLookup, type FibError, type FibHit } from './fib.js';
+import { describeRoute, describeRule, fibLookup, type FibError, type FibHit, type FibResult } from './fib.js';
+import type { HostIndex } from './hostIndex.js';
 import { forward } from './forward.js';
 import { localIn } from './localIn.js';
 import { pickNexthop } from './localOut.js';
@@ -13,7 +14,17 @@ import { confCombined, type SysctlValue } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { dropped, unsupported } from './verdicts.js';
 import { sendIcmpError } from './icmp.js';
-import { DEP, dep } from './deps.js';
+import { DEP, dep, depTest, fibDeps, fibDstSet, localAddrSet } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
+import * as I from '../space/intervals.js';
+
+const D_SRC = DIM_INDEX.src;
+const D_DST = DIM_INDEX.dst;
+const MCAST_OR_LBCAST = I.union(I.prefix(0xe0000000, 4), I.single(0xffffffff));
+const LBCAST = I.single(0xffffffff);
+const ZERO = I.single(0);
+const ZERONET = I.prefix(0, 8);
+const LOOPBACK = I.prefix(0x7f000000, 8);
 
 const isMulticast = (a: number) => a >>> 28 === 0xe;
 const isLbcast = (a: number) => a === 0xffffffff;
@@ -33,7 +44,19 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
     skb.routedLocal = true;
     return localIn(sim, skb);
   }
-  if (sim.deps) dep(sim, skb, DEP.src | DEP.dst | DEP.tos | DEP.ingress | (h.host.rules.some((r) => r.sport || r.dport) ? DEP.sport | DEP.dport : 0));
+  const rec = sim.deps !== undefined;
+  if (rec) {
+    // The martian tests below, in their order, as header-space tests (deps.ts).
+    if (depTest(sim, skb, D_SRC, MCAST_OR_LBCAST)) return martianSrcDrop(sim, skb, dev);
+    depTest(sim, skb, D_DST, LBCAST);
+    depTest(sim, skb, D_SRC, ZERO) && depTest(sim, skb, D_DST, ZERO);
+    if (!(isLbcast(p.dst) || (p.src === 0 && p.dst === 0))) {
+      if (!depTest(sim, skb, D_SRC, ZERONET) && !depTest(sim, skb, D_DST, ZERONET)) {
+        depTest(sim, skb, D_DST, LOOPBACK);
+        depTest(sim, skb, D_SRC, LOOPBACK);
+      }
+    }
+  }
   const martianSrc = (reason: string, why: string) => dropped(sim, skb, reason, 'ip_rcv_finish_core', `martian source ${formatIpv4(p.src)} on ${dev}: ${why}`);
   if (isMulticast(p.src) || isLbcast(p.src)) return martianSrc('IP_INVALID_SOURCE', 'a multicast or broadcast source');
   if (isLbcast(p.dst) || (p.src === 0 && p.dst === 0)) {
@@ -52,6 +75,7 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
   if (h.localTableDerived) emit(sim, () => ({ type: 'note', host: skb.host, text: 'the dump has no `table local` routes: they were derived from the interface addresses (as fib_add_ifaddr() creates them)' }));
   const fwd = confCombined(h.host, dev, 'forwarding');
   const res = fibLookup(h, { dst: p.dst, src: p.src, iif: dev, mark: p.mark, tos: p.tos, proto: p.proto, sport: p.sport, dport: p.dport });
+  if (rec) recordFib(sim, skb, h, res, D_DST);
   if (!res.ok) {
     emit(sim, () => ({ type: 'route', host: skb.host, direction: 'input', result: `no usable route to ${formatIpv4(p.dst)} (${res.error})`, route: res.route ? describeRoute(res.route) : undefined, routeLoc: res.route?.loc, rule: res.rule ? describeRule(res.rule) : undefined, table: res.table }));
     if (!fwd.value) {
@@ -110,7 +134,7 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
   if (fast) {
     if (acceptLocal.value) return undefined;
     if (!h.customRules) {
-      if (h.localAddrs.has(p.src)) {
+      if (sim.deps ? depTest(sim, skb, D_SRC, localAddrSet(h)) : h.localAddrs.has(p.src)) {
         sysctlEvent(sim, skb.host, acceptLocal.parts, 'a packet from one of our own addresses is refused');
         return dropped(sim, skb, 'IP_LOCAL_SOURCE', 'ip_rcv_finish_core', `martian source: ${formatIpv4(p.src)} is an address of this host`);
       }
@@ -120,6 +144,8 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
   // __fib_validate_source(): reverse lookup of the source (flowi4_iif = oif or lo, mark only with src_valid_mark).
   const svm = confCombined(h.host, dev, 'src_valid_mark');
   const rev = fibLookup(h, { dst: p.src, src: p.dst, iif: oif || 'lo', mark: svm.value ? p.mark : 0, tos: p.tos });
+  // The reverse lookup routes the source.
+  if (sim.deps) recordFib(sim, skb, h, rev, D_SRC);
   const noAddr = (h.addrsByIface.get(dev) ?? []).length === 0;
   const fail = (why: string): Verdict => {
     sysctlEvent(sim, skb.host, rpf.parts, rpf.value === 1 ? 'strict reverse-path filtering' : 'loose reverse-path filtering');
@@ -162,4 +188,17 @@ function ipError(sim: Sim, skb: Skb, err: FibError, fwdOn: boolean): Verdict {
     case 'EINVAL':
       return dropped(sim, skb, 'NOT_SPECIFIED', 'ip_error', `the route to ${formatIpv4(skb.pkt.dst)} is a blackhole: dropped silently`);
   }
+}
+
+function martianSrcDrop(sim: Sim, skb: Skb, dev: string): Verdict {
+  return dropped(sim, skb, 'IP_INVALID_SOURCE', 'ip_rcv_finish_core', `martian source ${formatIpv4(skb.pkt.src)} on ${dev}: a multicast or broadcast source`);
+}
+
+/** A FIB lookup's dependency: the set of destinations (here `dim`) with the same result, else the atom. */
+function recordFib(sim: Sim, skb: Skb, h: HostIndex, res: FibResult, dim: number): void {
+  const set = fibDstSet(h, res);
+  if (set) {
+    depTest(sim, skb, dim, set);
+    dep(sim, skb, fibDeps(h) & ~DEP.dst);
+  } else dep(sim, skb, DEP.src | DEP.dst | fibDeps(h));
 }

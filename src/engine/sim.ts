@@ -5,6 +5,7 @@
  */
 import type { Host, World } from '../model/host.js';
 import type { Packet } from '../model/packet.js';
+import type { DepRecorder } from './deps.js';
 import { hostIndex, type HostIndex } from './hostIndex.js';
 import type { CtEntry, HostRunState, Outcome, RunState, TraceEvent } from './types.js';
 
@@ -71,7 +72,7 @@ export interface Sim {
   /** Rule and policy hits of this step per host: key → [packets, bytes] (written at the end of the step). */
   hits?: Map<string, Map<string, [number, number]>>;
   /** Header fields the path depended on (deps.ts); recorded only when set. */
-  deps?: { mask: number };
+  deps?: DepRecorder;
 }
 
 export function hostByName(sim: Sim, name: string): Host | undefined {

@@ -12,6 +12,7 @@ import { formatIpv4 } from '../model/addr.js';
 import type { World } from '../model/host.js';
 import { InputError } from '../model/source.js';
 import { seedEntries } from './conntrack.js';
+import type { DepRecorder } from './deps.js';
 import { explain } from './explain.js';
 import { packetSummary } from './format.js';
 import { hostIndex } from './hostIndex.js';
@@ -119,7 +120,7 @@ export interface SimulateOptions {
    * `nfsim verify` sends them); by default TCP and UDP sockets stay open for later replies. */
   closeSenders?: boolean;
   /** Record the header fields the path depends on into this mask (src/engine/deps.ts). */
-  deps?: { mask: number };
+  deps?: DepRecorder;
   /** Compute the plain-English explanation of each outcome (default true). */
   explain?: boolean;
 }

@@ -12,7 +12,7 @@ import { sysctlRead } from './sysctl.js';
 import type { RunSocket, Verdict } from './types.js';
 import { dropped, unsupported } from './verdicts.js';
 import { isIcmpError } from './conntrack.js';
-import { DEP, dep } from './deps.js';
+import { DEP, D_FLAGS, FLAGS_SYN_NOACK, dep, depTest } from './deps.js';
 
 function sockAddr(a: string): number | undefined {
   if (a === '*' || a === '0.0.0.0' || a === '::' || a === '[::]') return 0;
@@ -64,7 +64,11 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
   const h = idx(sim, skb.host);
   const st = hostState(sim, skb.host);
   const p = skb.pkt;
-  dep(sim, skb, DEP.proto | DEP.src | DEP.dst | DEP.sport | DEP.dport | DEP.flags | DEP.icmp);
+  if (sim.deps) {
+    // A connected socket also compares the peer (source address and port).
+    const peers = st.sockets.some((x) => x.peer) || (h.host.sockets ?? []).some((x) => x.peer && x.peer.port !== 0);
+    dep(sim, skb, DEP.proto | DEP.dst | DEP.dport | DEP.icmp | (peers ? DEP.src | DEP.sport : 0));
+  }
   const known = h.host.sockets !== undefined;
   if (p.proto === 1) return icmpDeliver(sim, skb);
   if (p.proto !== 6 && p.proto !== 17) return unsupported(sim, skb, `delivery of IP protocol ${p.proto} to a local handler is not modelled`);
@@ -80,6 +84,7 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
     if (proto === 'tcp') {
       const f = p.tcpFlags ?? 0;
       const syn = (f & TCP_FLAGS.SYN) !== 0 && (f & TCP_FLAGS.ACK) === 0;
+      if (sim.deps) depTest(sim, skb, D_FLAGS, FLAGS_SYN_NOACK);
       if (c.listener && !syn) return unsupported(sim, skb, `a non-SYN segment reached the listening socket ${c.text}: the answer depends on TCP state nfsim does not model`);
       if (c.listener) sendSynAck(sim, skb);
     }

@@ -17,7 +17,7 @@ export const DEP_ALL = (1 << DIMS.length) - 1;
 /** Universe of each header dimension (ingress is world-dependent and filled in by `universe()`). */
 export const DIM_RANGE: Record<Dim, [number, number]> = {
   ingress: [0, 0],
-  proto: [0, 255],
+  proto: [1, 255],
   src: [0, 0xffffffff],
   dst: [0, 0xffffffff],
   sport: [0, 65535],

@@ -4,13 +4,15 @@
  * (every match expressible, no interface condition, nothing opaque); otherwise it is a sound
  * over-approximation (every packet the rule selects satisfies it).
  */
-import type { IpNet } from '../model/addr.js';
 import type { Rule } from '../model/iptables.js';
 import { findMatch } from '../ext/registry.js';
 import { protocolNumber } from '../engine/chains.js';
 import type { Constraint, Dim } from './box.js';
 import * as I from './intervals.js';
 import type { IntervalSet } from './intervals.js';
+import { netSet } from './helpers.js';
+
+export { netSet };
 
 export interface RuleSpace {
   constraint: Constraint;
@@ -20,17 +22,6 @@ export interface RuleSpace {
   ifaces: { in?: { name: string; invert: boolean }; out?: { name: string; invert: boolean } };
   /** Reasons the constraint is not exact (opaque matches), for reports. */
   opaque: string[];
-}
-
-/** The addresses of an iptables address selector (a prefix, or a non-contiguous mask: then the covering set). */
-export function netSet(n: IpNet): { set: IntervalSet; exact: boolean } {
-  if (n.family !== 4) return { set: I.range(0, 0xffffffff), exact: false };
-  if (n.len >= 0) return { set: I.prefix(n.v4 ?? 0, n.len), exact: true };
-  // Non-contiguous mask: the prefix of its leading ones covers it.
-  const m = n.maskBits ?? 0;
-  let len = 0;
-  while (len < 32 && (m >>> (31 - len)) & 1) len++;
-  return { set: I.prefix(n.v4 ?? 0, len), exact: false };
 }
 
 const cache = new WeakMap<Rule, RuleSpace>();
