@@ -34,8 +34,44 @@ function macOf(h: Host, iface: string, fallback: number): string {
 const PATH_CONF = ['forwarding', 'rp_filter', 'route_localnet', 'accept_local', 'src_valid_mark', 'send_redirects', 'proxy_arp', 'log_martians'];
 const PATH_KEYS = ['net.ipv4.ip_forward', 'net.netfilter.nf_conntrack_tcp_loose', 'net.netfilter.nf_conntrack_tcp_be_liberal', 'net.ipv4.icmp_echo_ignore_all', 'net.ipv4.icmp_echo_ignore_broadcasts', 'net.ipv4.icmp_errors_use_inbound_ifaddr', 'net.ipv4.ip_nonlocal_bind'];
 
+/** A socket the lab opens in a host: a listener, or a connected UDP socket (peer). */
+export interface LabListener {
+  host: string;
+  proto: 'tcp' | 'udp';
+  addr: string;
+  port: number;
+  peer?: string;
+  pport?: number;
+}
+
+/** How one packet is sent by the lab: the sending host and the arguments of `lab.py send` / lab_query. */
+export type LabProbe = { sender: string; proto: 'tcp' | 'udp' | 'icmp'; args: string[]; len: number } | { why: string };
+
 export function labScript(world: World, queries: Query[], prefix: string): LabScript {
   const L: string[] = ['set -euo pipefail', '. "$NFSIM_LAB/lab.sh"', `lab_init ${prefix}`];
+  const b = labBuild(world);
+  L.push(...b.lines);
+  for (const l of b.listeners) L.push(`lab_listen ${q(l.host)} ${l.proto} ${l.addr} ${l.port}${l.peer ? ` ${l.peer} ${l.pport}` : ''}`);
+  L.push('lab_phase world');
+  const sent: Query[] = [];
+  const skipped: { query: Query; why: string }[] = [];
+  for (const qu of queries) {
+    const pr = labProbe(world, qu);
+    if ('why' in pr) {
+      skipped.push({ query: qu, why: pr.why });
+      continue;
+    }
+    L.push(`lab_query ${q(qu.spec.text)} ${q(pr.sender)} ${pr.proto} ${pr.args.join(' ')}`);
+    sent.push(qu);
+  }
+  L.push('lab_finish');
+  return { text: L.join('\n') + '\n', sent, skipped, notRebuilt: b.notRebuilt };
+}
+
+/** The lab.sh lines that rebuild a world (hosts, links, bridges, addresses, routes, rules, sysctls, rulesets) and the sockets to open. */
+export function labBuild(world: World): { lines: string[]; listeners: LabListener[]; notRebuilt: string[] } {
+  const L: string[] = [];
+  const listeners: LabListener[] = [];
   const notRebuilt: string[] = [];
   for (const h of world.hosts) L.push(`lab_host ${q(h.name)}`);
   let n = 1;
@@ -57,8 +93,11 @@ export function labScript(world: World, queries: Query[], prefix: string): LabSc
   }
   for (const h of world.hosts) {
     for (const i of h.interfaces) {
-      if (i.name === 'lo') continue;
-      for (const a of i.addresses) if (a.family === 4) L.push(`lab_addr ${q(h.name)} ${q(i.name)} ${a.local.addr}/${a.local.len}`);
+      for (const a of i.addresses) {
+        // lo comes with 127.0.0.1/8; further loopback addresses are added like any other
+        if (a.family !== 4 || (i.name === 'lo' && a.local.addr === '127.0.0.1' && a.local.len === 8)) continue;
+        L.push(`lab_addr ${q(h.name)} ${q(i.name)} ${a.local.addr}/${a.local.len}`);
+      }
     }
   }
   for (const h of world.hosts) {
@@ -87,7 +126,7 @@ export function labScript(world: World, queries: Query[], prefix: string): LabSc
     for (const s of h.sockets ?? []) {
       if (s.local.port === 0) continue;
       if (s.proto === 'udp' && s.state === 'ESTAB' && s.peer && /^\d+\.\d+\.\d+\.\d+$/.test(s.local.addr) && /^\d+\.\d+\.\d+\.\d+$/.test(s.peer.addr)) {
-        L.push(`lab_listen ${q(h.name)} udp ${s.local.addr} ${s.local.port} ${s.peer.addr} ${s.peer.port}`);
+        listeners.push({ host: h.name, proto: 'udp', addr: s.local.addr, port: s.local.port, peer: s.peer.addr, pport: s.peer.port });
         continue;
       }
       if (!((s.proto === 'tcp' && s.state === 'LISTEN') || (s.proto === 'udp' && s.state === 'UNCONN'))) {
@@ -96,13 +135,15 @@ export function labScript(world: World, queries: Query[], prefix: string): LabSc
       }
       const addr = s.local.addr === '*' || s.local.addr === '[::]' || s.local.addr === '::' ? '0.0.0.0' : s.local.addr;
       if (addr.includes(':')) continue;
-      L.push(`lab_listen ${q(h.name)} ${s.proto} ${addr} ${s.local.port}`);
+      listeners.push({ host: h.name, proto: s.proto, addr, port: s.local.port });
     }
   }
-  L.push('lab_phase world');
-  const sent: Query[] = [];
-  const skipped: { query: Query; why: string }[] = [];
-  for (const qu of queries) {
+  return { lines: L, listeners, notRebuilt };
+}
+
+/** How the lab sends one packet, or why it cannot. */
+export function labProbe(world: World, qu: Query): LabProbe {
+  {
     const sp = qu.spec;
     const p = sp.packet;
     let sender: string = sp.origin.host;
@@ -114,26 +155,12 @@ export function labScript(world: World, queries: Query[], prefix: string): LabSc
       const far = l ? (l.a.host === o.host && l.a.iface === o.iface ? l.b : l.a) : undefined;
       const farHost = far && world.hosts.find((h) => h.name === far.host);
       const owns = farHost?.interfaces.some((i) => i.addresses.some((a) => a.family === 4 && a.local.v4 === p.src));
-      if (!farHost || !owns) {
-        skipped.push({ query: qu, why: '`arrive` packets from outside the modelled world are not sent by verify yet (they need a sender namespace behind the interface)' });
-        continue;
-      }
+      if (!farHost || !owns) return { why: '`arrive` packets from outside the modelled world are not sent by verify yet (they need a sender namespace behind the interface)' };
       sender = farHost.name;
     }
-    if (sp.pktinfo || sp.raw) {
-      skipped.push({ query: qu, why: `${sp.pktinfo ? 'IP_PKTINFO' : 'raw-socket'} senders are not built by verify yet` });
-      continue;
-    }
-    if (p.proto === 6 || p.proto === 17) {
-      L.push(`lab_query ${q(sp.text)} ${q(sender)} ${p.proto === 6 ? 'tcp' : 'udp'} ${formatIpv4(p.src)} ${p.sport} ${formatIpv4(p.dst)} ${p.dport}`);
-    } else if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) {
-      L.push(`lab_query ${q(sp.text)} ${q(sender)} icmp ${formatIpv4(p.src)} ${formatIpv4(p.dst)} ${p.icmp.id ?? 1} ${p.icmp.seq ?? 1} ${p.icmp.type}`);
-    } else {
-      skipped.push({ query: qu, why: 'only TCP, UDP and ICMP echo probes can be sent' });
-      continue;
-    }
-    sent.push(qu);
+    if (sp.pktinfo || sp.raw) return { why: `${sp.pktinfo ? 'IP_PKTINFO' : 'raw-socket'} senders are not built by verify yet` };
+    if (p.proto === 6 || p.proto === 17) return { sender, proto: p.proto === 6 ? 'tcp' : 'udp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport)], len: p.length };
+    if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) return { sender, proto: 'icmp', args: [formatIpv4(p.src), formatIpv4(p.dst), String(p.icmp.id ?? 1), String(p.icmp.seq ?? 1), String(p.icmp.type)], len: p.length };
+    return { why: 'only TCP, UDP and ICMP echo probes can be sent' };
   }
-  L.push('lab_finish');
-  return { text: L.join('\n') + '\n', sent, skipped, notRebuilt };
 }

@@ -50,7 +50,8 @@ export const statistic: MatchExtension<StatisticArgs> = {
   },
   save(a) {
     if (a.mode === 'random') return ` --mode random${a.invert ? ' !' : ''} --probability ${(a.probability! / 0x80000000).toFixed(11)}`;
-    return ` --mode nth${a.invert ? ' !' : ''} --every ${a.every}${a.packet ? ` --packet ${a.packet}` : ''}`;
+    // libxt_statistic statistic_print(): in save form (prefix "--") the packet is always printed, 0 included
+    return ` --mode nth${a.invert ? ' !' : ''} --every ${a.every} --packet ${a.packet ?? 0}`;
   },
   describe: (a) =>
     a.mode === 'random'

@@ -1,0 +1,526 @@
+#!/usr/bin/env python3
+"""nfsim batch lab: many worlds side by side on this kernel, one probe round at a time.
+
+  batch.py SPEC.json OUT.json
+
+SPEC: {"labdir": ".../scripts/lab", "gap": 0.02, "settle": 0.6, "counters": true, "jobs": 2,
+       "worlds": [{"id": "7", "prefix": "nfc123b0-7", "hosts": ["h1", "h2"], "build": "<lab.sh lines>",
+                   "devs": {"k7h1e0": "h1", ...},            # device name -> host (names unique in the batch)
+                   "listeners": [{"host": "h2", "proto": "tcp", "addr": "0.0.0.0", "port": 80,
+                                  "peer": null, "pport": null}],
+                   "queries": [{"packet": "...", "sender": "h1", "proto": "tcp|udp|icmp",
+                                "args": [...as for lab.py send...], "len": 39}]}]}
+
+Every world is built with scripts/lab/lab.sh in its own namespaces ("$prefix-$host"). This one process then
+holds every listener (sockets opened inside each namespace with setns), one AF_PACKET capture socket per
+namespace (like `tcpdump -i any`), and sends the probes itself: round r sends query r of every world, one
+world after the other `gap` seconds apart, waits `settle` seconds, then closes the probes (TCP with RST) and
+reads the private trace instance (skb:kfree_skb, net:netif_receive_skb). Evidence is attributed to a world by
+the receiving device (device names are unique in the batch), and to a probe by time (the probes of a round
+never overlap: each world's window runs from its send to the next send). What the kernel did per query is
+written in the KernelQuery shape of kernel/world.json (scripts/lab/lab.py analyse), plus the sender's result
+(errno name for a failed system call).
+
+Cleanup (also on errors, SIGINT, SIGTERM, SIGHUP): namespaces deleted by name (only the ones listed in SPEC),
+sockets closed, trace instance removed, private tracefs unmounted.
+"""
+import ctypes, errno, json, os, re, selectors, signal, socket, struct, subprocess, sys, tempfile, time
+
+CLONE_NEWNET = 0x40000000
+SO_TIMESTAMPNS = 35
+libc = ctypes.CDLL(None, use_errno=True)
+MY_PID = os.getpid()
+
+
+def mono():
+    return time.clock_gettime(time.CLOCK_MONOTONIC)
+
+
+class NetnsSwitch:
+    """Enter a named namespace for socket creation (sockets stay in the namespace they were made in)."""
+
+    def __init__(self):
+        self.home = os.open("/proc/self/ns/net", os.O_RDONLY)
+
+    def enter(self, ns):
+        fd = os.open("/run/netns/%s" % ns, os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                e = ctypes.get_errno()
+                raise OSError(e, "setns %s: %s" % (ns, os.strerror(e)))
+        finally:
+            os.close(fd)
+
+    def leave(self):
+        if libc.setns(self.home, CLONE_NEWNET) != 0:
+            raise OSError(ctypes.get_errno(), "setns back")
+
+
+class Lab:
+    def __init__(self, spec):
+        self.spec = spec
+        self.tmp = tempfile.mkdtemp(prefix="nfsim-batch-")
+        self.namespaces = []
+        self.socks = []
+        self.tfs = None
+        self.trace = None
+        self.sel = selectors.DefaultSelector()
+        self.ns = NetnsSwitch()
+        self.records = []      # capture records
+        self.deliveries = []   # listener events
+        self.rt_off = time.clock_gettime(time.CLOCK_REALTIME) - mono()
+
+    # ------------------------------------------------------------ setup / cleanup
+    def trace_setup(self):
+        self.tfs = os.path.join(self.tmp, "tracefs")
+        os.mkdir(self.tfs)
+        subprocess.run(["mount", "-t", "tracefs", "nodev", self.tfs], check=True)
+        self.trace = os.path.join(self.tfs, "instances", "nfsim-batch-%d" % MY_PID)
+        os.mkdir(self.trace)
+        w = lambda f, v: open(os.path.join(self.trace, f), "w").write(v)
+        w("tracing_on", "0")
+        w("trace_clock", "mono")
+        w("buffer_size_kb", "4096")
+        w("events/skb/kfree_skb/filter", "protocol == 2048")
+        w("events/skb/kfree_skb/enable", "1")
+        w("events/net/netif_receive_skb/enable", "1")
+
+    def cleanup(self):
+        for s in self.socks:
+            try:
+                s.close()
+            except OSError:
+                pass
+        self.socks = []
+        for n in self.namespaces:
+            subprocess.run(["ip", "netns", "del", n], stderr=subprocess.DEVNULL)
+        self.namespaces = []
+        if self.trace and os.path.isdir(self.trace):
+            for f, v in (("tracing_on", "0"), ("events/skb/kfree_skb/enable", "0"), ("events/net/netif_receive_skb/enable", "0")):
+                try:
+                    open(os.path.join(self.trace, f), "w").write(v)
+                except OSError:
+                    pass
+            try:
+                os.rmdir(self.trace)
+            except OSError:
+                pass
+            self.trace = None
+        if self.tfs:
+            subprocess.run(["umount", self.tfs], stderr=subprocess.DEVNULL)
+            self.tfs = None
+        subprocess.run(["rm", "-rf", self.tmp])
+
+    def build(self):
+        """Build every world (a few at a time); a world whose build fails is reported and left out."""
+        labdir = self.spec["labdir"]
+        jobs = max(1, int(self.spec.get("jobs", 2)))
+        pending = list(self.spec["worlds"])
+        running = []
+        errors = {}
+        for w in self.spec["worlds"]:
+            self.namespaces += ["%s-%s" % (w["prefix"], h) for h in w["hosts"]]
+        while pending or running:
+            while pending and len(running) < jobs:
+                w = pending.pop(0)
+                script = 'set -euo pipefail\n. "%s/lab.sh"\nLAB_PREFIX=%s\n%s\n' % (labdir, w["prefix"], w["build"])
+                p = subprocess.Popen(["bash", "-c", script], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                running.append((w, p))
+            w, p = running.pop(0)
+            _, err = p.communicate()
+            if p.returncode != 0:
+                errors[w["id"]] = err.strip().splitlines()[-8:]
+        return errors
+
+    def open_world(self, w):
+        """Listeners and a capture socket in every namespace of the world."""
+        for h in w["hosts"]:
+            ns = "%s-%s" % (w["prefix"], h)
+            self.ns.enter(ns)
+            try:
+                cap = socket.socket(socket.AF_PACKET, socket.SOCK_DGRAM, socket.htons(0x0003))
+                cap.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
+                cap.setblocking(False)
+                self.socks.append(cap)
+                self.sel.register(cap, selectors.EVENT_READ, ("cap", w["id"], h))
+                for l in w["listeners"]:
+                    if l["host"] != h:
+                        continue
+                    if l["proto"] == "tcp":
+                        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                        s.bind((l["addr"], l["port"]))
+                        s.listen(64)
+                    else:
+                        s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                        s.bind((l["addr"], l["port"]))
+                        if l.get("peer"):
+                            s.connect((l["peer"], int(l["pport"])))
+                    s.setblocking(False)
+                    self.socks.append(s)
+                    self.sel.register(s, selectors.EVENT_READ, ("lst", w["id"], h, "%s:%s:%d" % (l["proto"], l["addr"], l["port"]), l["proto"]))
+            finally:
+                self.ns.leave()
+
+    # ------------------------------------------------------------ event loop
+    def serve(self, until):
+        while True:
+            left = until - mono()
+            if left <= 0:
+                return
+            for key, _ in self.sel.select(left):
+                d = key.data
+                s = key.fileobj
+                if d[0] == "cap":
+                    self.read_capture(s, d[1], d[2])
+                elif d[0] == "lst":
+                    self.read_listener(s, d)
+
+    def read_capture(self, s, wid, host):
+        while True:
+            try:
+                data, addr = s.recvfrom(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            if addr[1] != 0x0800:
+                continue
+            rec = parse_ip(data)
+            if rec is None:
+                continue
+            # the time it was read, not skb->tstamp: TCP stamps its packets with a CLOCK_MONOTONIC departure
+            # time that a packet socket reports as if it were real time. Reading follows each send closely.
+            rec.update({"t": mono(), "world": wid, "host": host, "iface": addr[0],
+                        "dir": "out" if addr[2] == socket.PACKET_OUTGOING else "in"})
+            self.records.append(rec)
+
+    def read_listener(self, s, d):
+        _, wid, host, name, proto = d
+        while True:
+            try:
+                if proto == "tcp":
+                    c, peer = s.accept()
+                    c.close()
+                else:
+                    _, peer = s.recvfrom(65535)
+            except (BlockingIOError, InterruptedError):
+                return
+            except OSError:
+                continue   # an ICMP error reported on a connected UDP socket: no delivery
+            self.deliveries.append({"t": mono(), "world": wid, "host": host, "socket": name, "peer": "%s:%d" % peer})
+
+    # ------------------------------------------------------------ probes
+    def send(self, w, q):
+        ns = "%s-%s" % (w["prefix"], q["sender"])
+        a = q["args"]
+        res = {"proto": q["proto"]}
+        keep = None
+        self.ns.enter(ns)
+        try:
+            if q["proto"] == "tcp":
+                s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                s.setblocking(False)
+                try:
+                    s.bind((a[0], int(a[1])))
+                    e = s.connect_ex((a[2], int(a[3])))
+                except OSError as x:
+                    e = x.errno
+                if e in (0, errno.EINPROGRESS):
+                    keep = ("tcp", s)
+                else:
+                    res["result"] = res["error"] = errno.errorcode.get(e, str(e))
+                    s.close()
+            elif q["proto"] == "udp":
+                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    s.bind((a[0], int(a[1])))
+                    s.sendto(b"n" * max(0, int(q.get("len") or 39) - 28), (a[2], int(a[3])))
+                    res["result"] = "sent"
+                except OSError as x:
+                    res["result"] = res["error"] = errno.errorcode.get(x.errno, str(x.errno))
+                s.close()
+            else:
+                src, dst, ident, seq = a[0], a[1], int(a[2]), int(a[3])
+                itype = int(a[4]) if len(a) > 4 else 8
+                s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+                # ICMP_FILTER as lab.py: echo requests listen for echo reply and errors, echo replies for nothing
+                allow = (1 << 0) | (1 << 3) | (1 << 5) | (1 << 11) | (1 << 12) if itype == 8 else 0
+                s.setsockopt(255, 1, struct.pack("I", 0xFFFFFFFF & ~allow))
+                payload = b"nfsim-echo-probe" + b"\0" * 40
+                hdr = struct.pack("!BBHHH", itype, 0, 0, ident, seq)
+                pkt = struct.pack("!BBHHH", itype, 0, csum(hdr + payload), ident, seq) + payload
+                try:
+                    if src != "0.0.0.0":
+                        s.bind((src, 0))
+                    s.sendto(pkt, (dst, 0))
+                    res["result"] = "sent"
+                    keep = ("icmp", s)
+                except OSError as x:
+                    res["result"] = res["error"] = errno.errorcode.get(x.errno, str(x.errno))
+                    s.close()
+        finally:
+            self.ns.leave()
+        return res, keep
+
+    def close_probe(self, keep, res):
+        kind, s = keep
+        if kind == "tcp":
+            e = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+            try:
+                s.getpeername()
+                connected = True
+            except OSError:
+                connected = False
+            res["result"] = "connected" if connected and e == 0 else (errno.errorcode.get(e, str(e)) if e else "timeout")
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        else:
+            s.setblocking(False)
+            while True:
+                try:
+                    data, peer = s.recvfrom(65535)
+                except OSError:
+                    break
+                ihl = (data[0] & 0xF) * 4
+                t, c = data[ihl], data[ihl + 1]
+                res.setdefault("received", []).append("icmp type %d code %d from %s" % (t, c, peer[0]))
+        s.close()
+
+    def read_trace(self):
+        with open(os.path.join(self.trace, "trace")) as f:
+            text = f.read()
+        open(os.path.join(self.trace, "trace"), "w").write("")
+        events = []
+        for line in text.splitlines():
+            if line.startswith("#"):
+                continue
+            m = TR.match(line)
+            if not m:
+                continue
+            task, ts, ev, rest = m.groups()
+            pid = int(task.rsplit("-", 1)[1]) if "-" in task else 0
+            softirq = task.startswith("ksoftirqd/")
+            kv = dict(re.findall(r"(\w+)=(\S+)", rest))
+            if ev == "kfree_skb":
+                r = re.search(r"reason: (\S+)", rest)
+                events.append({"t": float(ts), "ev": "drop", "skb": kv.get("skbaddr"), "pid": pid, "softirq": softirq,
+                               "location": kv.get("location", "?").split("+")[0], "reason": r.group(1) if r else "?"})
+            elif ev == "netif_receive_skb":
+                events.append({"t": float(ts), "ev": "rx", "skb": kv.get("skbaddr"), "dev": kv.get("dev")})
+        events.sort(key=lambda e: e["t"])
+        return events
+
+    def run(self):
+        out = {"kernel": open("/proc/sys/kernel/osrelease").read().strip(),
+               "iptables": subprocess.run(["iptables", "-V"], capture_output=True, text=True).stdout.strip(), "worlds": []}
+        self.trace_setup()
+        errors = self.build()
+        for w in self.spec["worlds"]:
+            if w["id"] in errors:
+                continue
+            try:
+                self.open_world(w)
+            except OSError as e:
+                errors[w["id"]] = ["opening the sockets of the world: %s" % e]
+        worlds = [w for w in self.spec["worlds"] if w["id"] not in errors]
+        devmap = {}
+        for w in worlds:
+            for d, h in w["devs"].items():
+                devmap[d] = (w["id"], h)
+        results = {w["id"]: [] for w in worlds}
+        gap = float(self.spec.get("gap", 0.02))
+        settle = float(self.spec.get("settle", 0.6))
+        open(os.path.join(self.trace, "tracing_on"), "w").write("1")
+        rounds = max([len(w["queries"]) for w in worlds] + [0])
+        self.serve(mono() + 0.05)
+        for r in range(rounds):
+            self.records = []
+            self.deliveries = []
+            sends = []   # (t, world, query, res, keep)
+            for w in worlds:
+                if r >= len(w["queries"]):
+                    continue
+                q = w["queries"][r]
+                t = mono()
+                res, keep = self.send(w, q)
+                sends.append({"t": t, "world": w, "q": q, "res": res, "keep": keep})
+                self.serve(t + gap)
+            self.serve(mono() + settle)
+            t_close = mono()
+            for s in sends:
+                if s["keep"]:
+                    self.close_probe(s["keep"], s["res"])
+            self.serve(mono() + 0.05)
+            events = self.read_trace()
+            for i, s in enumerate(sends):
+                end = sends[i + 1]["t"] if i + 1 < len(sends) else t_close
+                results[s["world"]["id"]].append(analyse(s, end, t_close, events, self.records, self.deliveries, devmap, sends))
+        open(os.path.join(self.trace, "tracing_on"), "w").write("0")
+        for w in self.spec["worlds"]:
+            rec = {"id": w["id"]}
+            if w["id"] in errors:
+                rec["error"] = "\n".join(errors[w["id"]])
+            else:
+                rec["queries"] = results[w["id"]]
+                if self.spec.get("counters"):
+                    rec["counters"], rec["conntrack"] = {}, {}
+                    for h in w["hosts"]:
+                        ns = "%s-%s" % (w["prefix"], h)
+                        rec["counters"][h] = subprocess.run(["ip", "netns", "exec", ns, "iptables-save", "-c"], capture_output=True, text=True).stdout
+                        rec["conntrack"][h] = subprocess.run(["ip", "netns", "exec", ns, "conntrack", "-L"], capture_output=True, text=True).stdout
+            out["worlds"].append(rec)
+        return out
+
+
+TR = re.compile(r"^\s*(.*?)\s+\[\d+\]\s+\S+\s+([\d.]+):\s+(\S+):\s+(.*)$")
+
+
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return (~s) & 0xFFFF
+
+
+def parse_ip(d):
+    if len(d) < 20 or d[0] >> 4 != 4:
+        return None
+    ihl = (d[0] & 0xF) * 4
+    proto = d[9]
+    rec = {"proto": proto, "src": socket.inet_ntoa(d[12:16]), "dst": socket.inet_ntoa(d[16:20]), "len": struct.unpack("!H", d[2:4])[0]}
+    p = d[ihl:]
+    if proto == 6 and len(p) >= 14:
+        rec["sport"], rec["dport"] = struct.unpack("!HH", p[:4])
+        fl = p[13]
+        rec["flags"] = "".join(c for c, b in (("S", 2), ("F", 1), ("R", 4), ("P", 8)) if fl & b) + ("A" if fl & 16 else "")
+    elif proto == 17 and len(p) >= 4:
+        rec["sport"], rec["dport"] = struct.unpack("!HH", p[:4])
+    elif proto == 1 and len(p) >= 8:
+        rec["type"], rec["code"] = p[0], p[1]
+        rec["id"], rec["seq"] = struct.unpack("!HH", p[4:8])
+    return rec
+
+
+def summary(r):
+    if r["proto"] == 6:
+        return "tcp %s:%d > %s:%d flags %s" % (r["src"], r.get("sport", 0), r["dst"], r.get("dport", 0), r.get("flags", ""))
+    if r["proto"] == 17:
+        return "udp %s:%d > %s:%d" % (r["src"], r.get("sport", 0), r["dst"], r.get("dport", 0))
+    if r["proto"] == 1:
+        extra = " id %d seq %d" % (r["id"], r["seq"]) if r.get("type") in (0, 8) else ""
+        return "icmp %s > %s type %d code %d%s" % (r["src"], r["dst"], r.get("type", -1), r.get("code", -1), extra)
+    return "proto %d %s > %s" % (r["proto"], r["src"], r["dst"])
+
+
+def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
+    """The kernel's answer to one probe: what its world showed between its send and the next send."""
+    w, q = s["world"], s["q"]
+    wid, t0 = w["id"], s["t"]
+    sender = q["sender"]
+    seen = [x for x in records if x["world"] == wid and t0 <= x["t"] < t_close]
+    seen.sort(key=lambda x: x["t"])
+    # drops: by receiving device when it is one of ours; lo and locally generated skbs by time
+    drops, last_rx = [], {}
+    for e in events:
+        if e["ev"] == "rx":
+            last_rx[e["skb"]] = e
+            continue
+        if not (t0 <= e["t"] < t_close):
+            continue
+        rx = last_rx.get(e["skb"])
+        if rx and e["t"] - rx["t"] > 0.05:
+            rx = None
+        host = None
+        if rx and rx["dev"] != "lo":
+            owner = devmap.get(rx["dev"])
+            if owner is None or owner[0] != wid:
+                continue   # another world's or another namespace's packet
+            host = owner[1]
+            via = "received on %s:%s" % (host, rx["dev"])
+        else:
+            # lo, or no receive event (locally generated): the probe whose window holds the event, when this
+            # process (the sending system call, and the softirq run at its end) or a softirq thread ran it
+            if not (t0 <= e["t"] < end) or e["t"] - t0 > 0.05 or not (e["pid"] == MY_PID or e["softirq"]):
+                continue
+            if rx:
+                host = sender   # lo carries only packets of the host itself: our probe's host
+                via = "received on %s:lo" % host
+            else:
+                via = "locally generated (no receive event)"
+        if e["location"].startswith(("packet_rcv", "tpacket_rcv")):
+            continue   # our own capture sockets
+        d = {"reason": e["reason"], "location": e["location"], "via": via}
+        if host:
+            d["host"] = host
+        drops.append(d)
+    delivered = [{"host": d["host"], "socket": d["socket"], "peer": d["peer"]} for d in deliveries
+                 if d["world"] == wid and t0 <= d["t"]]
+    if q["proto"] == "tcp" and not delivered:
+        # the SYN reached a listener but accept() never returned: the host that emitted the SYN/ACK
+        sport = int(q["args"][1])
+        synack = [x for x in seen if x["proto"] == 6 and x.get("flags") == "SA" and x.get("dport") == sport]
+        inhosts = {x["host"] for x in synack if x["dir"] == "in"}
+        for x in synack:
+            if x["dir"] == "out" and x["host"] not in inhosts and x["host"] != sender:
+                d = {"host": x["host"], "via": "SYN/ACK emitted by this host (handshake not completed)"}
+                lst = [l for l in w["listeners"] if l["host"] == x["host"] and l["proto"] == "tcp" and l["port"] == x["sport"]]
+                if lst:
+                    d["socket"] = "tcp:%s:%d" % (lst[0]["addr"], lst[0]["port"])
+                delivered.append(d)
+                break
+    if q["proto"] == "icmp":
+        ident = int(q["args"][2])
+        itype = int(q["args"][4]) if len(q["args"]) > 4 else 8
+        replies = [x for x in seen if x["proto"] == 1 and x.get("type") == 0 and x.get("id") == ident]
+        if itype == 0:
+            last = None
+            for x in replies:
+                if x["host"] != sender:
+                    last = x
+            if last and last["dir"] == "in" and not any(d.get("host") == last["host"] for d in drops):
+                delivered.append({"host": last["host"], "socket": "icmp:echo-reply", "via": "last host that received the echo reply"})
+        else:
+            inhosts = {x["host"] for x in replies if x["dir"] == "in" and x["iface"] != "lo"}
+            for x in replies:
+                if x["host"] not in inhosts and (x["dir"] == "out" or x["iface"] == "lo"):
+                    if not any(d["host"] == x["host"] for d in delivered):
+                        delivered.append({"host": x["host"], "socket": "icmp:echo", "via": "echo reply emitted by this host"})
+    # answers: what came back to the sender on the interface the probe left through (not the probe itself)
+    answers = []
+    first_out = next((x for x in seen if x["host"] == sender and x["dir"] == "out"), None)
+    if first_out:
+        probe = summary(first_out)
+        for x in seen:
+            if x["host"] == sender and x["dir"] == "in" and x["iface"] == first_out["iface"] and x["t"] >= first_out["t"]:
+                sm = summary(x)
+                # the listener's FIN after accept() and the like are not answers: SYN/ACK, RST, ICMP, UDP are
+                if sm != probe and not (x["proto"] == 6 and not set(x.get("flags", "")) & set("SR")):
+                    answers.append(sm)
+    return {"packet": q["packet"], "drops": drops, "delivered": delivered, "answers": answers,
+            "seen": [{"host": x["host"], "iface": x["iface"], "dir": x["dir"], "summary": summary(x)} for x in seen],
+            "sender": {"host": sender, "result": s["res"].get("result"), "error": s["res"].get("error"),
+                       "received": s["res"].get("received", [])}}
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    lab = Lab(spec)
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+    try:
+        out = lab.run()
+    finally:
+        lab.cleanup()
+    with open(sys.argv[2], "w") as f:
+        json.dump(out, f)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+/**
+ * Many worlds on the kernel in one lab run (scripts/lab/batch.py): each world in its own namespaces
+ * ("PREFIX-K-HOST"), all probed round by round under one trace instance. Device names must be unique across
+ * the batch (the generator's case tag does that): the kernel's drop events name only the device.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { World } from '../model/host.js';
+import type { Query } from '../parse/queries.js';
+import { labBuild, labProbe } from '../verify/labScript.js';
+import type { KernelAnswer } from './compare.js';
+
+export interface BatchItem {
+  id: string;
+  world: World;
+  queries: Query[];
+}
+
+export interface BatchWorldResult {
+  id: string;
+  /** The kernel refused to build the world (iptables-restore, ip ...): the last lines of its message. */
+  error?: string;
+  queries?: KernelAnswer[];
+  counters?: Record<string, string>;
+  conntrack?: Record<string, string>;
+  /** Queries the lab could not send, with the reason (they are not in `queries`). */
+  notSent: { index: number; why: string }[];
+  /** Index in the item's queries of each entry of `queries`. */
+  sentIndex: number[];
+}
+
+export interface BatchResult {
+  kernel: string;
+  iptables: string;
+  worlds: BatchWorldResult[];
+}
+
+export function labDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const c of [resolve(here, '../scripts/lab'), resolve(here, '../../scripts/lab'), resolve(here, '../../../scripts/lab'), resolve('scripts/lab')]) if (existsSync(join(c, 'batch.py'))) return c;
+  throw new Error('cannot find scripts/lab/batch.py next to nfsim');
+}
+
+/** The running lab process, so that an interrupt can wait for its cleanup. */
+let running: ReturnType<typeof spawn> | undefined;
+
+/**
+ * Every address of the world that is on-link for another host's interface is entered as a permanent
+ * neighbour there: ARP is outside the model (nfsim takes a modelled peer's address as resolved), and a fresh
+ * namespace's first ARP request would carry the first packet's source address, which rp_filter or a martian
+ * check on the peer can refuse (arp_process) — the packet would then wait for ARP and die as NEIGH_FAILED.
+ */
+export function neighbourLines(world: World): string[] {
+  const out: string[] = [];
+  for (const h of world.hosts) {
+    for (const i of h.interfaces) {
+      if (i.name === 'lo') continue;
+      for (const a of i.addresses) {
+        if (a.family !== 4 || a.local.len >= 32) continue;
+        const mask = a.local.len === 0 ? 0 : (0xffffffff << (32 - a.local.len)) >>> 0;
+        for (const o of world.hosts) {
+          if (o === h) continue;
+          for (const j of o.interfaces) {
+            if (j.name === 'lo' || !j.mac) continue;
+            for (const b of j.addresses) {
+              if (b.family !== 4 || ((b.local.v4! & mask) >>> 0) !== ((a.local.v4! & mask) >>> 0)) continue;
+              out.push(`ip -n "$LAB_PREFIX-${h.name}" neigh replace ${b.local.addr} lladdr ${j.mac} dev ${i.name} nud permanent`);
+            }
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+export function runningLab(): ReturnType<typeof spawn> | undefined {
+  return running;
+}
+
+export async function runBatch(items: BatchItem[], opts: { prefix: string; gap?: number; settle?: number; counters?: boolean; jobs?: number }): Promise<BatchResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'nfsim-batch-'));
+  try {
+    const notSent = new Map<string, { index: number; why: string }[]>();
+    const sentIndex = new Map<string, number[]>();
+    const worlds = items.map((it, k) => {
+      const b = labBuild(it.world);
+      const devs: Record<string, string> = {};
+      for (const h of it.world.hosts) for (const i of h.interfaces) if (i.name !== 'lo') devs[i.name] = h.name;
+      const queries: unknown[] = [];
+      notSent.set(it.id, []);
+      sentIndex.set(it.id, []);
+      it.queries.forEach((q, i) => {
+        const p = labProbe(it.world, q);
+        if ('why' in p) notSent.get(it.id)!.push({ index: i, why: p.why });
+        else {
+          queries.push({ packet: q.spec.text, ...p });
+          sentIndex.get(it.id)!.push(i);
+        }
+      });
+      return { id: it.id, prefix: `${opts.prefix}-${k}`, hosts: it.world.hosts.map((h) => h.name), build: [...b.lines, ...neighbourLines(it.world)].join('\n'), devs, listeners: b.listeners, queries };
+    });
+    const spec = { labdir: labDir(), gap: opts.gap ?? 0.02, settle: opts.settle ?? 0.6, counters: opts.counters ?? false, jobs: opts.jobs ?? 2, worlds };
+    writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
+    const out = join(dir, 'out.json');
+    const stderr: string[] = [];
+    const code = await new Promise<number>((res) => {
+      const p = spawn('python3', [join(spec.labdir, 'batch.py'), join(dir, 'spec.json'), out], { stdio: ['ignore', 'inherit', 'pipe'] });
+      running = p;
+      p.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+      p.on('close', (c, sig) => {
+        running = undefined;
+        res(c ?? (sig ? 128 : 1));
+      });
+    });
+    if (code !== 0 || !existsSync(out)) throw new Error(`the batch lab failed (exit ${code}):\n${stderr.join('').split('\n').slice(-20).join('\n')}`);
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { kernel: string; iptables: string; worlds: Omit<BatchWorldResult, 'notSent' | 'sentIndex'>[] };
+    return { kernel: r.kernel, iptables: r.iptables, worlds: r.worlds.map((w) => ({ ...w, notSent: notSent.get(w.id) ?? [], sentIndex: sentIndex.get(w.id) ?? [] })) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

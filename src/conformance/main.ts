@@ -1,0 +1,134 @@
+#!/usr/bin/env node
+/**
+ * npm run conformance -- --cases N --seed S [--start I] [--batch B] [--shrink] [--save-dir DIR]
+ *
+ * Differential fuzzing: N generated cases (seed S, indices I..I+N-1) are simulated and replayed on this
+ * kernel in batches of B worlds; one line per case, a summary, exit 1 on any disagreement (or on a world the
+ * kernel refused to build). A disagreeing case is kept under DIR (default $TMPDIR/nfsim-conformance-failures/) as a world
+ * directory + packets file + the kernel's record, shrunk first with --shrink.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { generateCase } from './generate.js';
+import { checkCases, disagrees, type CaseCheck } from './check.js';
+import { runningLab } from './batchLab.js';
+import { shrinkCase } from './shrink.js';
+import { saveCase } from './save.js';
+
+function arg(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+function usage(msg: string): never {
+  process.stderr.write(`conformance: ${msg}\nusage: npm run conformance -- --cases N --seed S [--start I] [--batch B] [--shrink] [--save-dir DIR]\n`);
+  process.exit(2);
+}
+
+function describeCheck(c: CaseCheck): string {
+  const head = `case ${c.case.index}`;
+  if (c.refused) return `${head}: KERNEL REFUSED the world: ${c.refused.split('\n').slice(-2).join(' | ')}`;
+  const diff = c.verdicts.map((v, i) => ({ v, i })).filter((x) => x.v.verdict.status === 'differ');
+  const uns = c.verdicts.filter((v) => v.verdict.status === 'unsupported').length;
+  const n = c.verdicts.length;
+  if (!diff.length) return `${head}: agree (${n - uns}/${n} packets${uns ? `, ${uns} unsupported` : ''})`;
+  return `${head}: DISAGREE\n${diff.map((x) => `    #${x.i + 1} ${x.v.packet}\n       ${(x.v.verdict as { difference: string }).difference}`).join('\n')}`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const cases = Number(arg(argv, 'cases') ?? '20');
+  const seedText = arg(argv, 'seed');
+  const seed = seedText === undefined ? Number(BigInt.asUintN(31, BigInt(Date.now()))) : Number(seedText);
+  const start = Number(arg(argv, 'start') ?? '0');
+  const batchSize = Number(arg(argv, 'batch') ?? '25');
+  const saveDir = resolve(arg(argv, 'save-dir') ?? join(tmpdir(), 'nfsim-conformance-failures'));
+  if (!Number.isInteger(cases) || cases < 1) usage('--cases must be a positive integer');
+  if (!Number.isInteger(seed)) usage('--seed must be an integer');
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 200) usage('--batch must be 1..200');
+  if (process.getuid?.() !== 0) {
+    process.stderr.write('conformance: needs root (it builds worlds in network namespaces and sends packets on this kernel)\n');
+    return 2;
+  }
+  for (const tool of ['ip', 'iptables-restore', 'python3']) {
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+      process.stderr.write(`conformance: needs ${tool} (Debian: apt-get install iproute2 iptables python3)\n`);
+      return 2;
+    }
+  }
+  process.stdout.write(`conformance: seed ${seed}, cases ${start}..${start + cases - 1}, batches of ${batchSize}\n`);
+  const root = mkdtempSync(join(tmpdir(), 'nfsim-conformance-'));
+  const t0 = Date.now();
+  let agree = 0;
+  let differ = 0;
+  let refused = 0;
+  let packets = 0;
+  let unsupported = 0;
+  let kernel = '';
+  const failed: CaseCheck[] = [];
+  try {
+    for (let b = start; b < start + cases; b += batchSize) {
+      const n = Math.min(batchSize, start + cases - b);
+      const batch = Array.from({ length: n }, (_, k) => generateCase(seed, b + k));
+      const { checks, batch: res } = await checkCases(batch, join(root, `b${b}`), `nfc${process.pid % 100000}b${b}`);
+      kernel = res.kernel;
+      for (const c of checks) {
+        process.stdout.write(describeCheck(c) + '\n');
+        if (c.refused) refused++;
+        else if (disagrees(c)) differ++;
+        else agree++;
+        packets += c.verdicts.length;
+        unsupported += c.verdicts.filter((v) => v.verdict.status === 'unsupported').length;
+        if (disagrees(c)) failed.push(c);
+      }
+    }
+    for (const c of failed) {
+      const name = `seed${seed}-case${c.case.index}`;
+      let keep = c;
+      if (argv.includes('--shrink') && !c.refused) {
+        process.stdout.write(`shrinking case ${c.case.index} ...\n`);
+        keep = await shrinkCase(c, join(root, `shrink-${c.case.index}`), `nfc${process.pid % 100000}s`, (m) => process.stdout.write(`  ${m}\n`));
+        process.stdout.write(describeCheck(keep) + '\n');
+      }
+      mkdirSync(saveDir, { recursive: true });
+      const dest = join(saveDir, name);
+      rmSync(dest, { recursive: true, force: true });
+      if (keep.refused) cpSync(keep.dir, dest, { recursive: true });
+      else saveCase(dest, keep, kernel);
+      if (keep.refused) writeFileSync(join(dest, 'refused.txt'), keep.refused + '\n');
+      process.stdout.write(`  kept in ${dest} (replay: nfsim verify ${dest}/world --packets ${dest}/packets)\n`);
+    }
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+  const secs = (Date.now() - t0) / 1000;
+  const done = agree + differ + refused;
+  process.stdout.write(
+    `conformance: seed ${seed}: ${done} cases (${packets} packets, ${unsupported} unsupported) on Linux ${kernel}: ${agree} agree, ${differ} disagree, ${refused} refused by the kernel; ${secs.toFixed(0)} s, ${((done / secs) * 60).toFixed(1)} cases/minute\n`,
+  );
+  return differ || refused ? 1 : 0;
+}
+
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    if (stopping) return;
+    stopping = true;
+    // The lab process got the same signal (same process group) or gets it now; it removes its namespaces,
+    // trace instance and processes before it exits: wait for it.
+    const lab = runningLab();
+    process.stderr.write('conformance: interrupted, cleaning up\n');
+    if (!lab) process.exit(130);
+    lab.kill(sig);
+    lab.on('close', () => process.exit(130));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`conformance: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  },
+);
