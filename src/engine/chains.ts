@@ -14,7 +14,7 @@ import { netSet } from '../space/helpers.js';
 import { DEP, dep, depTest } from './deps.js';
 import { ctView } from './conntrack.js';
 import { addrType } from './fib.js';
-import { choose, emit, hostState, idx, type Sim, type Skb } from './sim.js';
+import { choose, emit, hostState, idx, ownCounters, setRuleState, type Sim, type Skb } from './sim.js';
 import type { RuleRef } from './types.js';
 import { ipsetQuery } from './ipset.js';
 
@@ -153,7 +153,7 @@ function bump(sim: Sim, skb: Skb, key: string): void {
 export function flushCounters(sim: Sim): void {
   if (!sim.hits) return;
   for (const [host, perHost] of sim.hits) {
-    const st = hostState(sim, host);
+    const st = ownCounters(sim, host);
     for (const [key, [p, b]] of perHost) {
       st.packets[key] = (st.packets[key] ?? 0) + p;
       st.bytes[key] = (st.bytes[key] ?? 0) + b;
@@ -164,7 +164,6 @@ export function flushCounters(sim: Sim): void {
 
 export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, stateKey: string, inIface?: string, outIface?: string): MatchContext {
   const h = idx(sim, skb.host);
-  const rs = hostState(sim, skb.host).ruleState;
   return {
     pkt: skb.pkt,
     family: 4,
@@ -182,10 +181,8 @@ export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, s
       isBridged: skb.bridged,
     },
     state: {
-      get: <T>() => rs[stateKey] as T | undefined,
-      set: <T>(v: T) => {
-        rs[stateKey] = v as unknown;
-      },
+      get: <T>() => hostState(sim, skb.host).ruleState[stateKey] as T | undefined,
+      set: <T>(v: T) => setRuleState(sim, skb.host, stateKey, v),
     },
   };
 }

@@ -3,13 +3,12 @@
  * the TCP tracker's first-packet rules (nf_conntrack_proto_tcp.c: tcp_new()), ICMP errors as RELATED
  * (nf_conntrack_proto_icmp.c: nf_conntrack_inet_error()) and entries that exist only once confirmed.
  */
-import { isDraft, original } from 'immer';
 import { parseIpv4 } from '../model/addr.js';
 import type { ConntrackEntry, Host } from '../model/host.js';
 import { TCP_FLAGS, type Packet } from '../model/packet.js';
 import type { CtView } from '../ext/types.js';
 import { entryText, tupleText } from './format.js';
-import { emit, hostState, idx, type Sim, type Skb } from './sim.js';
+import { emit, hostState, idx, ownConntrack, ownNewEntry, writableEntry, type Sim, type Skb } from './sim.js';
 import { sysctlRead } from './sysctl.js';
 import type { CtEntry, CtTupleN } from './types.js';
 import * as I from '../space/intervals.js';
@@ -53,31 +52,22 @@ export function findEntry(entries: readonly CtEntry[], t: CtTupleN, zone: number
   return undefined;
 }
 
-/**
- * The host's entries for read-only searching without drafting each one: the base array of the immer draft
- * plus entries confirmed during this run step. (Tuples of confirmed entries never change, so the base copies
- * are exact for matching.) After an entry was removed in this step, the draft itself is scanned.
- */
+/** The host's entries as they stand in this step, for read-only searching. */
 export function ctSearchList(sim: Sim, host: string): readonly CtEntry[] {
-  const arr = hostState(sim, host).conntrack;
-  if (!isDraft(arr) || sim.ctRemoved) return arr;
-  const base = original(arr) as CtEntry[];
-  return arr.length === base.length ? base : base.concat(arr.slice(base.length));
+  return hostState(sim, host).conntrack;
 }
 
-/** Find an entry by tuple and return the writable (draft) entry. */
+/** Find an entry by tuple and return it writable for this step (copy-on-write, sim.ts). */
 export function lookupEntry(sim: Sim, host: string, t: CtTupleN, zone: number): { entry: CtEntry; dir: 'orig' | 'reply' } | undefined {
   const hit = findEntry(ctSearchList(sim, host), t, zone);
   if (!hit) return undefined;
-  return { entry: hostState(sim, host).conntrack[hit.index], dir: hit.dir };
+  return { entry: writableEntry(sim, host, hit.index), dir: hit.dir };
 }
 
 /** Remove an entry (RST to an unreplied connection, NAT oif change). */
 export function removeEntry(sim: Sim, host: string, e: CtEntry): void {
-  const arr = hostState(sim, host).conntrack;
-  const i = arr.findIndex((x) => x.id === e.id);
-  if (i >= 0) arr.splice(i, 1);
-  sim.ctRemoved = true;
+  const i = ctSearchList(sim, host).findIndex((x) => x.id === e.id);
+  if (i >= 0) ownConntrack(sim, host).splice(i, 1);
 }
 
 const UNTRACKED_VIEW: CtView = Object.freeze({ state: 'UNTRACKED', reply: false, snat: false, dnat: false, status: [], mark: 0, zone: 0 }) as CtView;
@@ -232,6 +222,7 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
     }
   }
   const e: CtEntry = { id: st.nextCtId++, zone: skb.zone, orig: t, reply: invertTuple(t), status: [], mark: 0, protoState };
+  ownNewEntry(sim, skb.host, e);
   skb.ct = { entry: e, dir: 'orig', info: 'NEW', confirmed: false };
   emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'new', state: 'NEW', entry: entryText(e), detail: 'new connection (unconfirmed until the packet leaves INPUT/POSTROUTING)' }));
 }
@@ -241,19 +232,17 @@ export function conntrackConfirm(sim: Sim, skb: Skb): void {
   const ct = skb.ct;
   // __nf_conntrack_confirm(): only the original direction inserts an entry.
   if (!ct || ct.confirmed || ct.dir !== 'orig') return;
-  const st = hostState(sim, skb.host);
   const found = ctSearchList(sim, skb.host).findIndex((x) => x.zone === ct.entry.zone && (tupleEq(x.orig, ct.entry.orig) || tupleEq(x.reply, ct.entry.reply)));
-  const clash = found >= 0 ? st.conntrack[found] : undefined;
-  if (clash) {
+  if (found >= 0) {
+    const clash = writableEntry(sim, skb.host, found);
     emit(sim, () => ({ type: 'note', host: skb.host, text: `an entry with the same tuple is already confirmed (${entryText(clash)}); the new one is merged with it` }));
     skb.ct = { ...ct, entry: clash, confirmed: true };
     return;
   }
   ct.entry.status.push('CONFIRMED');
-  st.conntrack.push(ct.entry);
+  ownConntrack(sim, skb.host).push(ct.entry);
   ct.confirmed = true;
-  // Re-read the draft object so later changes land in the state.
-  skb.ct = { ...ct, entry: st.conntrack[st.conntrack.length - 1] };
+  skb.ct = { ...ct };
   emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'confirm', state: ct.info, entry: entryText(ct.entry), detail: 'entry confirmed into the table' }));
 }
 

@@ -1,7 +1,8 @@
 /**
- * The per-packet simulation context: the world (read-only), the run state (an immer draft, mutated only
- * through the functions of the engine), the trace being written, and the choice oracle that turns the
- * kernel's random decisions into explicit branches.
+ * The per-packet simulation context: the world (read-only), the run state of this step (copy-on-write: the
+ * step's own copy of the state root, and of each host state, conntrack table and entry it writes; the input
+ * state is never changed), the trace being written, and the choice oracle that turns the kernel's random
+ * decisions into explicit branches.
  */
 import type { Host, World } from '../model/host.js';
 import type { Packet } from '../model/packet.js';
@@ -57,6 +58,8 @@ export interface Sim {
   world: World;
   /** Whether trace events are recorded. */
   tracing: boolean;
+  /** The step's own copy of the state root (its `hosts` record may be written; the host states in it are
+   * shared with the input state until hostState() copies them). */
   state: RunState;
   trace: TraceEvent[];
   /** Choices fixed by the caller for this run (a prefix of the branch path). */
@@ -65,9 +68,7 @@ export interface Sim {
   choices: Choice[];
   /** Packets generated in answer while simulating this one. */
   answers: Outcome[];
-  /** An entry was removed from a conntrack table during this step (searches then use the draft). */
-  ctRemoved?: boolean;
-  /** Host states (drafts) already looked up during this step. */
+  /** Host states already copied for this step (shared with the simulations of generated answers). */
   hostStates?: Map<string, HostRunState>;
   /** Rule and policy hits of this step per host: key → [packets, bytes] (written at the end of the step). */
   hits?: Map<string, Map<string, [number, number]>>;
@@ -85,17 +86,86 @@ export function idx(sim: Sim, name: string): HostIndex {
   return hostIndex(h);
 }
 
+/** What a step owns of one host state it copied: containers it may write in place. */
+interface Owned {
+  conntrack: boolean;
+  /** Entries copied (or created) during the step. */
+  entries: Set<CtEntry>;
+  ruleState: boolean;
+  counters: boolean;
+}
+/** Keyed by the step's copy of a host state: the copy exists only for one step, so ownership ends with it. */
+const owned = new WeakMap<HostRunState, Owned>();
+
+/**
+ * The step's writable copy of a host's run state (copy-on-write). Scalars (`nextCtId`) and whole containers
+ * (`sockets = [...]`) may be assigned on it directly; the conntrack table, its entries, the rule state and
+ * the counters are shared with the input state until ownConntrack(), writableEntry(), setRuleState() or
+ * ownCounters() copy them.
+ */
 export function hostState(sim: Sim, name: string): HostRunState {
   const cached = sim.hostStates?.get(name);
   if (cached) return cached;
-  let s = sim.state.hosts[name];
-  if (!s) {
-    s = { conntrack: [], packets: {}, bytes: {}, ruleState: {}, sockets: [], nextCtId: 1, natPortCursor: {} };
-    sim.state.hosts[name] = s;
-    s = sim.state.hosts[name];
-  }
+  const base = sim.state.hosts[name];
+  const s: HostRunState = base ? { ...base } : { conntrack: [], packets: {}, bytes: {}, ruleState: {}, sockets: [], nextCtId: 1, natPortCursor: {} };
+  owned.set(s, { conntrack: !base, entries: new Set(), ruleState: !base, counters: !base });
+  sim.state.hosts[name] = s;
   (sim.hostStates ??= new Map()).set(name, s);
   return s;
+}
+
+function ownership(sim: Sim, host: string): [HostRunState, Owned] {
+  const st = hostState(sim, host);
+  return [st, owned.get(st)!];
+}
+
+/** The host's conntrack table, writable (push, splice, replace) for this step. */
+export function ownConntrack(sim: Sim, host: string): CtEntry[] {
+  const [st, o] = ownership(sim, host);
+  if (!o.conntrack) {
+    st.conntrack = st.conntrack.slice();
+    o.conntrack = true;
+  }
+  return st.conntrack;
+}
+
+/** The table entry at `index`, writable for this step (copied on first write access, in place in the table). */
+export function writableEntry(sim: Sim, host: string, index: number): CtEntry {
+  const arr = ownConntrack(sim, host);
+  const o = owned.get(hostState(sim, host))!;
+  let e = arr[index];
+  if (!o.entries.has(e)) {
+    e = { ...e, status: e.status.slice() };
+    arr[index] = e;
+    o.entries.add(e);
+  }
+  return e;
+}
+
+/** An entry created during this step: it is the step's own (later lookups in the step return it as is). */
+export function ownNewEntry(sim: Sim, host: string, e: CtEntry): void {
+  owned.get(hostState(sim, host))!.entries.add(e);
+}
+
+/** Set a rule's private extension state (statistic nth counters, recent lists, ...). */
+export function setRuleState(sim: Sim, host: string, key: string, value: unknown): void {
+  const [st, o] = ownership(sim, host);
+  if (!o.ruleState) {
+    st.ruleState = { ...st.ruleState };
+    o.ruleState = true;
+  }
+  st.ruleState[key] = value;
+}
+
+/** The host's packet and byte counters, writable for this step. */
+export function ownCounters(sim: Sim, host: string): HostRunState {
+  const [st, o] = ownership(sim, host);
+  if (!o.counters) {
+    st.packets = { ...st.packets };
+    st.bytes = { ...st.bytes };
+    o.counters = true;
+  }
+  return st;
 }
 
 /** Record a trace event. Events are built lazily: a run without a trace (throughput) builds none. */

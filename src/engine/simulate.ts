@@ -1,13 +1,10 @@
 /**
- * The engine's entry point: `(world, state, packet spec) → (state', outcomes)`. Pure: the world is never
- * changed; the run state is updated with immer. Where the kernel decides at random (statistic --mode random,
- * multipath), every branch is explored and returned with its probability.
+ * The engine's entry point: `(world, state, packet spec) → (state', outcomes)`. Pure: neither the world nor
+ * the input state is ever changed; each step writes its own copies of the parts of the run state it
+ * changes (copy-on-write, sim.ts: hostState()), and unchanged parts are shared with the input state.
+ * Where the kernel decides at random (statistic --mode random, multipath), every branch is explored and
+ * returned with its probability.
  */
-import { Immer } from 'immer';
-
-// The engine never mutates a state outside `produce`; freezing every result would only cost time.
-const immer = new Immer({ autoFreeze: false });
-const produce = immer.produce;
 import { formatIpv4 } from '../model/addr.js';
 import type { World } from '../model/host.js';
 import { InputError } from '../model/source.js';
@@ -96,7 +93,7 @@ function registerSender(sim: Sim, host: string, spec: PacketSpec): void {
   const h = hostIndex(hostByName(sim, host)!);
   if (p.proto === 1) {
     if (p.icmp?.type === 8 && !st.sockets.some((s) => s.proto === 1 && s.icmpId === p.icmp?.id)) {
-      st.sockets.push({ proto: 1, local: { addr: 0, port: 0 }, icmpId: p.icmp.id, note: `the ping socket of ${host} (id ${p.icmp.id})` });
+      st.sockets = [...st.sockets, { proto: 1, local: { addr: 0, port: 0 }, icmpId: p.icmp.id, note: `the ping socket of ${host} (id ${p.icmp.id})` }];
     }
     return;
   }
@@ -105,12 +102,15 @@ function registerSender(sim: Sim, host: string, spec: PacketSpec): void {
   const bound = (h.host.sockets ?? []).some((s) => s.proto === (p.proto === 6 ? 'tcp' : 'udp') && s.local.port === p.sport && (s.state === 'UNCONN' || s.state === 'LISTEN'));
   if (bound) return;
   if (st.sockets.some((s) => s.proto === p.proto && s.local.port === p.sport && s.peer?.addr === p.dst && s.peer?.port === p.dport)) return;
-  st.sockets.push({
-    proto: p.proto,
-    local: { addr: p.src, port: p.sport ?? 0 },
-    peer: { addr: p.dst, port: p.dport ?? 0 },
-    note: `the ${p.proto === 6 ? 'TCP' : 'connected UDP'} socket of ${host} that sent ${formatIpv4(p.src)}:${p.sport} > ${formatIpv4(p.dst)}:${p.dport}`,
-  });
+  st.sockets = [
+    ...st.sockets,
+    {
+      proto: p.proto,
+      local: { addr: p.src, port: p.sport ?? 0 },
+      peer: { addr: p.dst, port: p.dport ?? 0 },
+      note: `the ${p.proto === 6 ? 'TCP' : 'connected UDP'} socket of ${host} that sent ${formatIpv4(p.src)}:${p.sport} > ${formatIpv4(p.dst)}:${p.dport}`,
+    },
+  ];
 }
 
 export interface SimulateOptions {
@@ -137,13 +137,11 @@ export function simulate(world: World, state: RunState, spec: PacketSpec, opts: 
       break;
     }
     const forced = pending.shift()!;
-    let sim!: Sim;
-    let verdict!: Verdict;
-    const next = produce(state, (draft) => {
-      sim = { world, tracing: opts.trace !== false, state: draft, trace: [], forced, choices: [], answers: [], deps: opts.deps };
-      verdict = runOnce(sim, spec, opts.closeSenders);
-      flushCounters(sim);
-    });
+    // The step's own state root: host states are copied into it as the step touches them.
+    const next: RunState = { ...state, hosts: { ...state.hosts } };
+    const sim: Sim = { world, tracing: opts.trace !== false, state: next, trace: [], forced, choices: [], answers: [], deps: opts.deps };
+    const verdict: Verdict = runOnce(sim, spec, opts.closeSenders);
+    flushCounters(sim);
     let p = 1;
     const branches: string[] = [];
     sim.choices.forEach((c, k) => {
