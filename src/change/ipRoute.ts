@@ -175,7 +175,8 @@ function gatewayDev(host: Host, cmd: RouteCommand, table: string, text: string):
     if (!best) continue;
     const nh = best.nexthops[0];
     const linkScope = best.scope === 'link' || best.scope === 'host';
-    if (best.type !== 'unicast' || !linkScope || nh?.via || !nh?.dev || (cmd.dev && nh.dev !== cmd.dev)) break;
+    // a local address is a valid gateway too (res.type RTN_LOCAL)
+    if ((best.type !== 'unicast' && best.type !== 'local') || !linkScope || nh?.via || !nh?.dev || (cmd.dev && nh.dev !== cmd.dev)) break;
     return nh.dev;
   }
   return refuse(cmd.viaWord!, text, 'Error: Nexthop has invalid gateway.', `no connected route (scope link) of ${host.name} covers ${cmd.via}${cmd.dev ? ` on ${cmd.dev}` : ''}; add the address or the link route first, or say onlink`);
@@ -194,10 +195,10 @@ function buildRoute(host: Host, cmd: RouteCommand, loc: SourceLoc, text: string)
     let dev = cmd.dev;
     if (dev) {
       const i = findIface(host, dev, cmd.devWord!, text);
-      if (!isUp(i)) refuse(cmd.devWord!, text, 'Error: Nexthop device is not up.', `ip link set ${dev} up`);
+      if (!isUp(i)) refuse(cmd.devWord!, text, 'Error: Device for nexthop is not up.', `ip link set ${dev} up`);
     }
     if (cmd.via && !cmd.onlink) dev = gatewayDev(host, cmd, table, text);
-    if (!dev) refuse(cmd.dstWord, text, 'Error: Device for nexthop is not up.', 'give dev IF or via GATEWAY');
+    if (!dev) refuse(cmd.dstWord, text, 'RTNETLINK answers: No such device', 'give dev IF or via GATEWAY');
     if (cmd.onlink && !cmd.dev) refuse(cmd.opWord, text, 'Error: Nexthop device required for onlink.');
     const flags: string[] = [];
     if (cmd.onlink) flags.push('onlink');

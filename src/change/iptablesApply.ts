@@ -29,9 +29,11 @@ function tool(cmd: IptablesCommand, at: Word | SourceLoc, ctx: CommandContext, m
   return refuse(at, ctx.text, `${cmd.program}: ${message}`, hint);
 }
 /** `iptables v1.8.9 (nf_tables): MESSAGE` as the tool prints a refusal of the command line. */
-function usage(cmd: IptablesCommand, at: Word | SourceLoc, ctx: CommandContext, message: string, hint?: string): never {
-  return refuse(at, ctx.text, `${cmd.program} v1.8.9 (nf_tables): ${message}`, hint);
+function usage(cmd: IptablesCommand, at: Word | SourceLoc, ctx: CommandContext, message: string, hint?: string, legacy = false): never {
+  return refuse(at, ctx.text, `${cmd.program} v1.8.9 (${legacy ? 'legacy' : 'nf_tables'}): ${message}`, hint);
 }
+
+const NFT_OP: Partial<Record<IptablesCommand['op'], string>> = { A: 'RULE_APPEND', I: 'RULE_INSERT', R: 'RULE_REPLACE' };
 
 export function rulesetOf(ctx: CommandContext, family: 4 | 6, at: Word | SourceLoc): Ruleset {
   const rs = family === 4 ? ctx.host.iptables : ctx.host.ip6tables;
@@ -81,19 +83,23 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
     });
   } catch (e) {
     if (e instanceof InputError)
-      throw new InputError(e.issues.map((i) => ({ ...i, loc: back(i.loc), message: `${cmd.program} v1.8.9 (nf_tables): ${i.message}`, text: ctx.text })));
+      throw new InputError(e.issues.map((i) => ({ ...i, loc: back(i.loc), message: `${cmd.program} v1.8.9 (${legacy ? 'legacy' : 'nf_tables'}): ${i.message}`, text: ctx.text })));
     throw e;
   }
   const rule = res.rule;
   if (res.missingChain) {
     const w = words[res.missingChain.col - 1] ?? cmd.opWord;
-    if (legacy) tool(cmd, w, ctx, 'No chain/target/match by that name.', `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`);
+    if (legacy) usage(cmd, w, ctx, `Couldn't load target \`${res.missingChain.name}':No such file or directory`, `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`, true);
     usage(cmd, w, ctx, `Chain '${res.missingChain.name}' does not exist`, `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`);
   }
   for (const w of res.warnings) {
     const loc = back(w.loc);
     // x_tables check_target refuses a target outside its tables when the rule is committed
-    if (/is only valid in the/.test(w.message)) refuse(loc, ctx.text, `${cmd.program}: ${w.message.replace(/ \(the kernel.*$/, '')}`, `the kernel refuses the rule (x_tables check_target): use the right table with -t`);
+    if (/is only valid in the/.test(w.message)) {
+      const hint = `${w.message.replace(/ \(the kernel.*$/, '')}: the kernel refuses the rule (x_tables check_target); use the right table with -t`;
+      if (legacy) tool(cmd, loc, ctx, "Invalid argument. Run `dmesg' for more information.", hint);
+      usage(cmd, loc, ctx, ` ${NFT_OP[cmd.op] ?? 'RULE_APPEND'} failed (Invalid argument): rule in chain ${chain}`, hint);
+    }
     ctx.warnings.push({ ...w, loc });
   }
   rule.loc = ctx.loc;
@@ -110,7 +116,9 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
   const legacy = rs.backend === 'legacy';
   const tw = cmd.tableWord ?? cmd.opWord;
   const badTable = (): never =>
-    usage(cmd, tw, ctx, `table '${cmd.table}' does not exist`, `Perhaps iptables or your kernel needs to be upgraded. Tables are ${TABLE_NAMES.join(', ')}`);
+    legacy
+      ? usage(cmd, tw, ctx, `can't initialize iptables table \`${cmd.table}': Table does not exist (do you need to insmod?)`, `Perhaps iptables or your kernel needs to be upgraded. Tables are ${TABLE_NAMES.join(', ')}`, true)
+      : usage(cmd, tw, ctx, `table '${cmd.table}' does not exist`, `Perhaps iptables or your kernel needs to be upgraded. Tables are ${TABLE_NAMES.join(', ')}`);
   const t = tableOf(rs, cmd.table, ctx.loc, badTable);
   const noChain = (w: Word): never => tool(cmd, w, ctx, 'No chain/target/match by that name.', `table ${t.name} has chains ${t.chains.map((c) => c.name).join(', ')}`);
   const find = (w: Word): Chain => t.chains.find((c) => c.name === w.text) ?? noChain(w);
@@ -170,8 +178,9 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
           nftBusy();
         }
         const refs = t.chains.flatMap((o) => o.rules.filter((r) => r.target?.kind === 'chain' && r.target.name === c.name).map((r) => `${o.name}`));
-        if (c.rules.length) (legacy ? tool(cmd, at, ctx, 'Directory not empty.', `flush it first: ${cmd.program} -t ${t.name} -F ${c.name}`) : nftBusy());
+        // libiptc checks the references first (TC_DELETE_CHAIN: EMLINK before ENOTEMPTY)
         if (refs.length) (legacy ? tool(cmd, at, ctx, 'Too many links.', `rules in ${[...new Set(refs)].join(', ')} jump to ${c.name}; delete them first`) : nftBusy());
+        if (c.rules.length) (legacy ? tool(cmd, at, ctx, 'Directory not empty.', `flush it first: ${cmd.program} -t ${t.name} -F ${c.name}`) : nftBusy());
       }
       const gone = new Set(targets);
       t.chains = t.chains.filter((c) => !gone.has(c));
@@ -189,7 +198,10 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
     case 'Z': {
       const chains = cmd.chain ? [find(cmd.chain)] : t.chains;
       for (const c of chains) {
-        const rules = cmd.num !== undefined ? [c.rules[cmd.num - 1] ?? tool(cmd, cmd.numWord!, ctx, 'Index of counter too big.')] : c.rules;
+        // iptables-legacy refuses a rule number past the end; iptables-nft zeroes nothing and succeeds
+        const nth = cmd.num !== undefined ? c.rules[cmd.num - 1] : undefined;
+        if (cmd.num !== undefined && !nth && legacy) tool(cmd, cmd.numWord!, ctx, 'Index of counter too big.');
+        const rules = cmd.num !== undefined ? (nth ? [nth] : []) : c.rules;
         for (const r of rules) if (r.counters && (r.counters.packets || r.counters.bytes)) r.counters = { packets: 0, bytes: 0 };
         if (cmd.num === undefined && c.counters && (c.counters.packets || c.counters.bytes)) c.counters = { packets: 0, bytes: 0 };
       }
@@ -201,7 +213,7 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
       if (!c || !c.builtin) tool(cmd, cmd.chain!, ctx, 'Bad built-in chain name.', `built-in chains of ${t.name}: ${BUILTIN_CHAINS[t.name].join(', ')}`);
       if (pol !== 'ACCEPT' && pol !== 'DROP') tool(cmd, cmd.policy!, ctx, "Bad policy name. Run `dmesg' for more information.", 'a built-in chain policy is ACCEPT or DROP');
       if (t.name === 'nat' && pol === 'DROP')
-        usage(cmd, cmd.policy!, ctx, '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.', 'filter in the filter table');
+        usage(cmd, cmd.policy!, ctx, '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.', 'filter in the filter table', legacy);
       const was = c.policy ?? 'ACCEPT';
       c.policy = pol;
       return `${t.name} ${c.name}: policy ${was} → ${pol}`;
@@ -209,8 +221,12 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
     case 'E': {
       const c = find(cmd.chain!);
       const nn = cmd.newName!.text;
-      if (c.builtin)
-        tool(cmd, cmd.chain!, ctx, "Invalid argument. Run `dmesg' for more information.", 'built-in chains cannot be renamed (iptables-nft renames the base chain, which iptables-save then cannot list)');
+      if (c.builtin) {
+        if (legacy) tool(cmd, cmd.chain!, ctx, 'No chain/target/match by that name.', 'built-in chains cannot be renamed');
+        // iptables-nft renames the base chain; iptables-save then reports "incompatible base-chains"
+        refuse(cmd.chain!, ctx.text, `unsupported: renaming the built-in chain ${c.name} is not modelled by nfsim`,
+          'iptables-nft renames the base chain, and iptables-save then cannot list the table; iptables-legacy refuses it');
+      }
       if (t.chains.some((x) => x.name === nn)) tool(cmd, cmd.newName!, ctx, 'File exists.');
       if (nn.length > 28) usage(cmd, cmd.newName!, ctx, `chain name \`${nn}' too long (must be under 29 chars)`);
       const old = c.name;

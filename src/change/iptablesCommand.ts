@@ -42,9 +42,12 @@ const isNum = (w: Word | undefined): boolean => !!w && /^[0-9]+$/.test(w.text);
 
 /** Parse the words after the program name. Pushes located issues and returns undefined on a refusal. */
 export function parseIptablesCommand(program: Word, args: Word[], family: 4 | 6, issues: InputIssue[], text: string): IptablesCommand | undefined {
-  const prog = program.text.replace(/^.*\//, '');
+  // iptables-legacy / iptables-nft print their messages as `iptables`
+  const prog = program.text.replace(/^.*\//, '').replace(/-(nft|legacy)$/, '');
+  // the backend is known when the command names it; otherwise iptables 1.8 defaults to nf_tables
+  const backend = /-legacy$/.test(program.text) ? 'legacy' : 'nf_tables';
   const fail = (w: Word, message: string, hint?: string) => {
-    issues.push(issueAt(w, text, `${prog} v1.8.9 (nf_tables): ${message}`, hint));
+    issues.push(issueAt(w, text, `${prog} v1.8.9 (${backend}): ${message}`, hint));
     return undefined;
   };
   let table = 'filter';

@@ -24,7 +24,7 @@ export interface RestoreCommand {
 }
 
 export function parseRestoreCommand(program: Word, args: Word[], family: 4 | 6, scriptFile: string, issues: InputIssue[], text: string): RestoreCommand | undefined {
-  const prog = program.text.replace(/^.*\//, '');
+  const prog = program.text.replace(/^.*\//, '').replace(/-(nft|legacy)-restore$/, '-restore');
   let noflush = false;
   let table: string | undefined;
   let fileWord: Word | undefined;

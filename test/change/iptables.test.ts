@@ -92,7 +92,7 @@ iptables -Z
     ['iptables -A OUTPUT -i eth0 -j DROP', '1:20', "iptables v1.8.9 (nf_tables): Can't use -i with OUTPUT"],
     ['iptables -A INPUT --bogus', '1:19', 'iptables v1.8.9 (nf_tables): unknown option "--bogus"'],
     ['iptables -D INPUT 0', '1:19', "iptables v1.8.9 (nf_tables): Invalid rule number `0'"],
-    ['iptables -A INPUT -j DNAT --to-destination 1.2.3.4', '1:22', 'iptables: target DNAT is only valid in the nat table'],
+    ['iptables -A INPUT -j DNAT --to-destination 1.2.3.4', '1:22', 'iptables v1.8.9 (nf_tables):  RULE_APPEND failed (Invalid argument): rule in chain INPUT'],
     ['iptables -L INPUT', '1:10', 'iptables v1.8.9 (nf_tables): -L changes nothing'],
     ['iptables -A INPUT -D INPUT 1', '1:19', 'iptables v1.8.9 (nf_tables): Cannot use -D with -A'],
   ];
@@ -106,8 +106,11 @@ iptables -Z
   it('a ruleset dumped by iptables-legacy gets the legacy wording for -X', () => {
     const w = oneHost();
     const legacy: World = { ...w, hosts: [{ ...w.hosts[0], iptables: { ...w.hosts[0].iptables!, backend: 'legacy' } }] };
-    expect(refusal('iptables -X BASE\n', legacy).message).toBe('iptables: Directory not empty.');
-    expect(refusal('iptables -F BASE\niptables -X BASE\n', legacy).message).toBe('iptables: Too many links.');
+    expect(refusal('iptables -X BASE\n', legacy).message).toBe('iptables: Too many links.');
+    expect(refusal('iptables -D INPUT -j BASE\niptables -X BASE\n', legacy).message).toBe('iptables: Directory not empty.');
+    expect(refusal('iptables -A INPUT -j NOSUCH\n', legacy).message).toBe("iptables v1.8.9 (legacy): Couldn't load target `NOSUCH':No such file or directory");
+    expect(refusal('iptables -E INPUT X\n', legacy).message).toBe('iptables: No chain/target/match by that name.');
+    expect(refusal('iptables -E INPUT X\n').message).toBe('unsupported: renaming the built-in chain INPUT is not modelled by nfsim');
   });
   it('a host without iptables-save input is refused (its ruleset is not known)', () => {
     const w = oneHost();

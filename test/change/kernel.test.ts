@@ -135,6 +135,11 @@ const REFUSALS = [
   'iptables -A OUTPUT -i eth0 -j DROP',
   'iptables -I INPUT 0 -j DROP',
   'iptables -A INPUT --bogus',
+  'iptables -A INPUT -j DNAT --to-destination 1.2.3.4',
+  'iptables -Z INPUT 5',
+  'iptables -X INPUT',
+  'iptables -E NOPE X',
+  'ip route add 1.2.3.0/24',
   'ip route add default via 10.1.0.9',
   'ip route add 192.168.99.0/24 via 10.99.0.254',
   'ip route add 192.168.99.0/24 dev eth9',
@@ -149,9 +154,9 @@ const REFUSALS = [
   'sysctl -w net.ipv4.ip_forwar=1',
 ];
 
-function capture(dir: string): void {
+function capture(dir: string, save = 'iptables-save'): void {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'iptables-save'), must('iptables-save'));
+  writeFileSync(join(dir, 'iptables-save'), must(save));
   writeFileSync(join(dir, 'ip-addr'), must('ip -d addr show'));
   writeFileSync(join(dir, 'ip-route'), must('ip -4 route show table all'));
   writeFileSync(join(dir, 'ip-rule'), must('ip -4 rule show'));
@@ -209,31 +214,36 @@ describe('change scripts on the real kernel', () => {
     }
   }, 20_000);
 
-  it('refuses what the tools refuse, with their message', () => {
-    const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
-    try {
-      setup();
-      capture(join(tmp, 'h'));
-      const world = loadWorld(join(tmp, 'h'));
-      const got: string[] = [];
-      const want: string[] = [];
-      for (const cmd of REFUSALS) {
-        const r = sh(cmd);
-        const first = (r.ok ? '(accepted)' : r.err.split('\n').find((l) => l.trim() !== '') ?? '').trim();
-        want.push(`${cmd} => ${first}`);
-        let msg = '(accepted)';
-        try {
-          applyChanges(world, parseChangeScript(cmd + '\n', 'c.sh'));
-        } catch (e) {
-          if (!(e instanceof InputError)) throw e;
-          msg = e.issues[0].message.split('\n').find((l) => l.trim() !== '')!.trim();
+  const variants = [{ bin: 'iptables', save: 'iptables-save' }, ...(has('iptables-legacy') ? [{ bin: 'iptables-legacy', save: 'iptables-legacy-save' }] : [])];
+  for (const { bin, save } of variants)
+    it(`refuses what the tools refuse, with their message (${bin})`, () => {
+      const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
+      const ipt = (c: string) => c.replace(/^iptables /, `${bin} `);
+      try {
+        spawnSync('ip', ['netns', 'del', NS]);
+        if (spawnSync('ip', ['netns', 'add', NS]).status !== 0) throw new Error('cannot create a network namespace');
+        for (const c of SETUP) must(ipt(c));
+        capture(join(tmp, 'h'), save);
+        const world = loadWorld(join(tmp, 'h'));
+        expect(world.hosts[0].iptables!.backend).toBe(bin === 'iptables' ? 'nf_tables' : 'legacy');
+        const got: string[] = [];
+        const want: string[] = [];
+        for (const cmd of REFUSALS.map(ipt)) {
+          const r = sh(cmd);
+          const first = (r.ok ? '(accepted)' : r.err.split('\n').find((l) => l.trim() !== '') ?? '').trim();
+          want.push(`${cmd} => ${first}`);
+          let msg = '(accepted)';
+          try {
+            applyChanges(world, parseChangeScript(cmd + '\n', 'c.sh'));
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            msg = e.issues[0].message.split('\n').find((l) => l.trim() !== '')!.trim();
+          }
+          got.push(`${cmd} => ${msg}`);
         }
-        got.push(`${cmd} => ${msg}`);
+        expect(got).toEqual(want);
+      } finally {
+        spawnSync('ip', ['netns', 'del', NS]);
+        rmSync(tmp, { recursive: true, force: true });
       }
-      expect(got).toEqual(want);
-    } finally {
-      spawnSync('ip', ['netns', 'del', NS]);
-      rmSync(tmp, { recursive: true, force: true });
-    }
-  }, 20_000);
-});
+    }, 20_000);});
