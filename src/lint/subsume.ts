@@ -168,6 +168,61 @@ export function exactGiven(j: Rule, i: Rule): ExactRule | undefined {
   return { constraint: c, ct };
 }
 
+const aloneCache = new WeakMap<Rule, ExactRule | null>();
+
+/** `j`'s exact condition when it does not depend on the other rule (no condition that only an identical
+ * condition of `i` could settle); cached, as a rule is compared with many others. */
+function exactAlone(j: Rule): ExactRule | undefined {
+  let v = aloneCache.get(j);
+  if (v === undefined) {
+    const probe: Rule = { ...j, src: undefined, dst: undefined, matches: [], fragment: undefined };
+    v = exactGiven(j, probe) ?? null;
+    aloneCache.set(j, v);
+  }
+  return v ?? undefined;
+}
+
+/** Per rule, the [min, max] of the source, destination, protocol and destination port conditions: a quick
+ * necessary test for containment (a long chain compares every pair of rules). */
+const HULL_DIMS: Dim[] = ['src', 'dst', 'proto', 'dport'];
+
+function hullOf(c: Constraint): number[] {
+  return HULL_DIMS.flatMap((d) => {
+    const s = c[d];
+    if (!s) return DIM_RANGE[d];
+    return s.length ? [s[0][0], s[s.length - 1][1]] : [1, 0];
+  });
+}
+
+function hullInside(inner: number[], outer: number[]): boolean {
+  for (let k = 0; k < inner.length; k += 2) {
+    if (inner[k] > inner[k + 1]) continue; // empty: inside anything
+    if (inner[k] < outer[k] || inner[k + 1] > outer[k + 1]) return false;
+  }
+  return true;
+}
+
+/** What a rule's comparisons need, computed once per rule. */
+export interface Prepared {
+  rule: Rule;
+  /** Hull of its over-approximating box (as the covered rule). */
+  over: number[];
+  /** Its exact condition when self-sufficient, and its hull (as the covering rule). */
+  alone?: ExactRule;
+  exactHull?: number[];
+}
+
+export function prepare(rule: Rule): Prepared {
+  const alone = exactAlone(rule);
+  return { rule, over: hullOf(ruleSpace(rule).constraint), alone, exactHull: alone && hullOf(alone.constraint) };
+}
+
+/** subsumes() over prepared rules, with the quick hull test first. */
+export function subsumesPrepared(j: Prepared, i: Prepared, defrag: boolean): boolean {
+  if (j.exactHull && !hullInside(i.over, j.exactHull)) return false;
+  return subsumes(j.rule, i.rule, defrag);
+}
+
 /** Matches that never select a non-first fragment (tcp_mt(), udp_mt(), icmp_match(), multiport_mt(), sctp_mt():
  * `if (par->fragoff != 0) return false`). */
 const FIRST_FRAGMENT_ONLY = new Set(['tcp', 'udp', 'udplite', 'icmp', 'multiport', 'sctp', 'dccp']);
@@ -181,7 +236,7 @@ const FIRST_FRAGMENT_ONLY = new Set(['tcp', 'udp', 'udplite', 'icmp', 'multiport
 export function subsumes(j: Rule, i: Rule, defrag: boolean): boolean {
   if (i.fragment && !i.fragment.invert) return false;
   if (!ifaceImplies(i.inIface, j.inIface) || !ifaceImplies(i.outIface, j.outIface)) return false;
-  const ej = exactGiven(j, i);
+  const ej = exactAlone(j) ?? exactGiven(j, i);
   if (!ej) return false;
   if (!defrag && j.matches.some((m) => FIRST_FRAGMENT_ONLY.has(m.name)) && !i.matches.some((m) => FIRST_FRAGMENT_ONLY.has(m.name))) return false;
   const si = ruleSpace(i).constraint;

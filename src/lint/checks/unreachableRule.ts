@@ -17,7 +17,7 @@ import { hostIndex } from '../../engine/hostIndex.js';
 import { DIM_RANGE, type Dim } from '../../space/box.js';
 import { ruleSpace } from '../../space/ruleBox.js';
 import { chainGraph, deleteCommand, ruleText, type ChainGraph } from '../chainGraph.js';
-import { emptyDims, subsumes } from '../subsume.js';
+import { emptyDims, prepare, subsumesPrepared } from '../subsume.js';
 import type { Finding, LintCheck } from '../types.js';
 
 const NAT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT', 'NETMAP']);
@@ -161,6 +161,9 @@ export function unreachableInTable(host: Host, table: Table): Finding[] {
       out.push(...f);
     });
     // Shadowing: for each rule, the first earlier rule that covers it and ends the walk, with no rewrite between.
+    const ending = c.rules.map((r) => ends(g, r));
+    const rewriting = c.rules.map((r) => mutates(g, r));
+    const prep = c.rules.map(prepare);
     for (let i = 1; i < c.rules.length; i++) {
       if (never.has(i)) continue;
       const ri = c.rules[i];
@@ -168,7 +171,7 @@ export function unreachableInTable(host: Host, table: Table): Finding[] {
       for (let j = i - 1; j >= 0; j--) {
         const rj = c.rules[j];
         if (mutated) break;
-        if (!never.has(j) && ends(g, rj) && subsumes(rj, ri, defrag)) {
+        if (ending[j] && !never.has(j) && subsumesPrepared(prep[j], prep[i], defrag)) {
           const exactNote = ruleSpace(ri).exact ? '' : ' (whatever its other conditions)';
           out.push(
             finding(
@@ -181,7 +184,7 @@ export function unreachableInTable(host: Host, table: Table): Finding[] {
           );
           break;
         }
-        if (mutates(g, rj)) mutated = true;
+        if (rewriting[j]) mutated = true;
       }
     }
   }
