@@ -4,7 +4,7 @@
  * this hook only; DROP is final; jump pushes, goto does not; the end of a user chain returns; the end of a
  * built-in chain applies its policy.
  */
-import { formatIpv4, inNet4 } from '../model/addr.js';
+import { formatIpv4, inNet4, prefixMask } from '../model/addr.js';
 import type { Chain, Hook, MatchUse, Rule, TableName } from '../model/iptables.js';
 import { findMatch, findTarget } from '../ext/registry.js';
 import type { MatchContext, MatchExtension, MatchResult, NatRequest, RejectWith, TargetEffect } from '../ext/types.js';
@@ -130,6 +130,85 @@ export function ruleRef(table: TableName, chain: string, i: number, r: Rule): Ru
   return { table, chain, index: i + 1, text: `-A ${chain} ${r.text}`, loc: r.loc };
 }
 
+/**
+ * Long chains of rules with a fixed destination (kube-proxy's KUBE-SERVICES: one `-d CLUSTER-IP/32` rule per
+ * service) are searched through an index instead of rule by rule. A rule whose `-d` (not negated) does not
+ * contain the packet's destination fails ip_packet_match() with no side effect at all (no counter, no trace
+ * event, no unsupported answer: the -d test comes before the protocol's), so the walk may go straight to the
+ * next rule that can match: one whose -d contains the destination, or one without a plain -d. Built once per
+ * chain (the world is immutable), only for chains long enough to gain from it.
+ */
+interface DstIndex {
+  /** Positions of the rules any destination may match (no -d, a negated -d, a rarer mask), ascending. */
+  other: Int32Array;
+  /** Per mask: positions of the rules whose -d is that network, by network address, ascending. */
+  groups: { mask: number; byNet: Map<number, Int32Array> }[];
+}
+const INDEX_MIN_RULES = 32;
+const INDEX_MAX_MASKS = 4;
+const dstIndexCache = new WeakMap<Chain, DstIndex | null>();
+
+function dstIndex(chain: Chain): DstIndex | null {
+  let ix = dstIndexCache.get(chain);
+  if (ix !== undefined) return ix;
+  ix = null;
+  if (chain.rules.length >= INDEX_MIN_RULES) {
+    const maskCount = new Map<number, number>();
+    const maskOf = (r: Rule): number | undefined => {
+      const d = r.dst;
+      if (!d || d.invert || d.value.family !== 4 || d.value.v4 === undefined) return undefined;
+      return (d.value.maskBits ?? prefixMask(d.value.len)) >>> 0;
+    };
+    for (const r of chain.rules) {
+      const m = maskOf(r);
+      if (m !== undefined) maskCount.set(m, (maskCount.get(m) ?? 0) + 1);
+    }
+    const masks = [...maskCount].sort((a, b) => b[1] - a[1] || b[0] - a[0]).slice(0, INDEX_MAX_MASKS).map(([m]) => m);
+    const other: number[] = [];
+    const lists = new Map<number, Map<number, number[]>>(masks.map((m) => [m, new Map()]));
+    chain.rules.forEach((r, i) => {
+      const m = maskOf(r);
+      const byNet = m === undefined ? undefined : lists.get(m);
+      if (!byNet) return void other.push(i);
+      const net = ((r.dst!.value.v4 ?? 0) & m!) >>> 0;
+      let l = byNet.get(net);
+      if (!l) byNet.set(net, (l = []));
+      l.push(i);
+    });
+    // Worth it only when most rules can be skipped for most destinations.
+    if (other.length * 2 < chain.rules.length) {
+      ix = {
+        other: Int32Array.from(other),
+        groups: masks.map((mask) => ({ mask, byNet: new Map([...lists.get(mask)!].map(([n, l]) => [n, Int32Array.from(l)])) })),
+      };
+    }
+  }
+  dstIndexCache.set(chain, ix);
+  return ix;
+}
+
+/** The first position >= i in an ascending list, or `none`. */
+function firstAtLeast(list: Int32Array, i: number, none: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid] < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < list.length ? list[lo] : none;
+}
+
+/** The next rule at or after `i` that a packet to `dst` can match (the chain's length when none). */
+function nextCandidate(ix: DstIndex, i: number, dst: number, end: number): number {
+  let best = firstAtLeast(ix.other, i, end);
+  for (const g of ix.groups) {
+    const l = g.byNet.get((dst & g.mask) >>> 0);
+    if (l) best = Math.min(best, firstAtLeast(l, i, end));
+  }
+  return best;
+}
+
 /** Counter keys "table/chain/index" computed once per chain (the world is immutable). */
 const keyCache = new WeakMap<Chain, string[]>();
 function ruleKey(table: TableName, chain: Chain, i: number): string {
@@ -204,8 +283,26 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
   let chain: Chain = start;
   let i = 0;
   let steps = 0;
+  // The destination index (dstIndex()) skips rules without looking at them: not while recording which
+  // header fields each rule tested (deps.ts).
+  const indexed = !sim.deps;
+  let ixChain: Chain | undefined;
+  let ix: DstIndex | null = null;
   for (;;) {
     if (++steps > 1_000_000) return { verdict: 'unsupported', reason: 'rule traversal did not terminate (chain loop?)' };
+    if (indexed && i < chain.rules.length) {
+      if (ixChain !== chain) {
+        ixChain = chain;
+        ix = dstIndex(chain);
+      }
+      if (ix) {
+        const j = nextCandidate(ix, i, skb.pkt.dst, chain.rules.length);
+        // the skipped rules count as the steps they would have taken
+        steps += j - i;
+        if (steps > 1_000_000) return { verdict: 'unsupported', reason: 'rule traversal did not terminate (chain loop?)' };
+        i = j;
+      }
+    }
     if (i >= chain.rules.length) {
       // End of chain: a built-in chain applies its policy; a user chain returns (implicit RETURN).
       const back = chain.builtin ? undefined : stack.pop();
