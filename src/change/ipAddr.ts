@@ -17,7 +17,7 @@ import { parseNet } from '../parse/inet.js';
 import { confKey } from '../parse/sysctlView.js';
 import { issueAt, refuse } from './refuse.js';
 import { insertRoute } from './routeOrder.js';
-import { findIface, linkdown, routesKnown } from './ipRoute.js';
+import { findIface, linkdown, routesKnown, unknownVerb } from './ipRoute.js';
 import type { Word } from './shellWords.js';
 
 export interface AddrCommand {
@@ -42,7 +42,7 @@ export function parseAddrCommand(opWord: Word, args: Word[], issues: InputIssue[
     return undefined;
   };
   const op = ({ add: 'add', a: 'add', del: 'del', delete: 'del', d: 'del' } as const)[opWord.text as 'add'];
-  if (!op) return fail(opWord, `Command "${opWord.text}" is unknown, try "ip address help".`, 'a change script uses ip addr add|del');
+  if (!op) return fail(opWord, unknownVerb('address', opWord.text), 'a change script uses ip addr add|del');
   const c: Partial<AddrCommand> & { noprefixroute: boolean } = { op, opWord, noprefixroute: false };
   let brdPlus = false;
   for (let i = 0; i < args.length; i++) {
@@ -100,7 +100,7 @@ const sameSubnet = (a: IfAddress, b: IfAddress) => a.local.len === b.local.len &
 
 function kernelRoute(table: string, type: Route['type'], dst: IpNet, dev: string, src: string, scope: string, loc: SourceLoc, iface: Interface, metric?: number): Route {
   const flags = type !== 'local' && linkdown(iface) ? ['linkdown'] : [];
-  return { family: 4, table, type, dst, nexthops: [{ dev, flags }], proto: 'kernel', scope, prefsrc: src, ...(metric ? { metric } : {}), flags: [], loc };
+  return { family: 4, table, type, dst, nexthops: [{ dev, flags: [] }], proto: 'kernel', scope, prefsrc: src, ...(metric ? { metric } : {}), flags, loc };
 }
 
 const host32 = (addr: number): IpNet => ({ family: 4, addr: formatIpv4(addr), len: 32, v4: addr, maskBits: 0xffffffff });

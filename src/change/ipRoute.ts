@@ -50,7 +50,7 @@ export function parseRouteCommand(opWord: Word, args: Word[], issues: InputIssue
     return undefined;
   };
   const op = OPS[opWord.text];
-  if (!op) return fail(opWord, `Command "${opWord.text}" is unknown, try "ip route help".`, 'a change script uses ip route add|del|replace|change|append');
+  if (!op) return fail(opWord, unknownVerb('route', opWord.text), 'a change script uses ip route add|del|replace|change|append');
   const c: Partial<RouteCommand> & { onlink: boolean } = { op, opWord, onlink: false };
   let dstSeen = false;
   for (let i = 0; i < args.length; i++) {
@@ -144,6 +144,13 @@ export function parseRouteCommand(opWord: Word, args: Word[], issues: InputIssue
   return c as RouteCommand;
 }
 
+/** What to say about a verb a change script does not take: a real one that reads, one not modelled, or none. */
+export function unknownVerb(obj: 'route' | 'address' | 'rule', verb: string): string {
+  if (['show', 'list', 'lst', 'get', 'save', 'showdump'].includes(verb)) return `ip ${obj} ${verb} changes nothing`;
+  if (['flush', 'prepend', 'restore', 'replace', 'change'].includes(verb)) return `ip ${obj} ${verb} is not modelled by nfsim`;
+  return `Command "${verb}" is unknown, try "ip ${obj} help".`;
+}
+
 const isUp = (i: Interface) => i.flags.length === 0 || i.flags.includes('UP');
 /** RTNH_F_LINKDOWN: the device is up but has no carrier. */
 export const linkdown = (i: Interface | undefined) => !!i && i.flags.includes('UP') && !i.flags.includes('LOWER_UP');
@@ -200,10 +207,10 @@ function buildRoute(host: Host, cmd: RouteCommand, loc: SourceLoc, text: string)
     if (cmd.via && !cmd.onlink) dev = gatewayDev(host, cmd, table, text);
     if (!dev) refuse(cmd.dstWord, text, 'RTNETLINK answers: No such device', 'give dev IF or via GATEWAY');
     if (cmd.onlink && !cmd.dev) refuse(cmd.opWord, text, 'Error: Nexthop device required for onlink.');
-    const flags: string[] = [];
-    if (cmd.onlink) flags.push('onlink');
-    if (linkdown(host.interfaces.find((x) => x.name === dev)) && type !== 'local') flags.push('linkdown');
-    r.nexthops = [{ ...(cmd.via ? { via: cmd.via } : {}), dev, flags }];
+    // RTNH_F_* flags: iproute2 prints them after the route's attributes, where the dump reader keeps them
+    if (cmd.onlink) r.flags.push('onlink');
+    if (linkdown(host.interfaces.find((x) => x.name === dev)) && type !== 'local') r.flags.push('linkdown');
+    r.nexthops = [{ ...(cmd.via ? { via: cmd.via } : {}), dev, flags: [] }];
   }
   if (cmd.proto && cmd.proto !== 'boot') r.proto = cmd.proto;
   // iproute_modify: local/nat → scope host; broadcast/multicast/anycast → link; unicast without gateway → link

@@ -9,6 +9,7 @@ import type { InputIssue, SourceLoc } from '../model/source.js';
 import { parseIpRule, formatRule } from '../parse/ipRule.js';
 import { InputError } from '../model/source.js';
 import { issueAt, refuse } from './refuse.js';
+import { unknownVerb } from './ipRoute.js';
 import type { Word } from './shellWords.js';
 
 export interface RuleCommand {
@@ -26,7 +27,7 @@ const KEY_ALIAS: Record<string, string> = { priority: 'pref', preference: 'pref'
 export function parseRuleCommand(opWord: Word, args: Word[], issues: InputIssue[], text: string, file: string): RuleCommand | undefined {
   const op = ({ add: 'add', a: 'add', del: 'del', delete: 'del', d: 'del' } as const)[opWord.text as 'add'];
   if (!op) {
-    issues.push(issueAt(opWord, text, `Command "${opWord.text}" is unknown, try "ip rule help".`, 'a change script uses ip rule add|del'));
+    issues.push(issueAt(opWord, text, unknownVerb('rule', opWord.text), 'a change script uses ip rule add|del'));
     return undefined;
   }
   let pref: string | undefined;

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join } from 'node:path';
-import type { Ruleset } from '../model/iptables.js';
+import { BUILTIN_CHAINS, type Ruleset } from '../model/iptables.js';
 import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
 import { parseIptablesSave } from '../parse/iptablesSave.js';
 import { insertUserChain, NFT_TABLE_ORDER, rulesetOf, tableOf, type CommandContext } from './iptablesApply.js';
@@ -82,12 +82,16 @@ export function applyRestore(cmd: RestoreCommand, ctx: CommandContext): string {
   for (const nt of tables) {
     const n = nt.chains.reduce((k, c) => k + c.rules.length, 0);
     if (!cmd.noflush) {
+      // iptables-save lists built-in chains in hook order, then user chains by name, whatever the file's order
+      const hooks = BUILTIN_CHAINS[nt.name] as readonly string[];
+      const chains = [...nt.chains.filter((c) => c.builtin).sort((a, b) => hooks.indexOf(a.name) - hooks.indexOf(b.name)), ...nt.chains.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))];
+      const table = chains.every((c, k) => c === nt.chains[k]) ? nt : { ...nt, chains };
       const i = rs.tables.findIndex((t) => t.name === nt.name);
-      if (i >= 0) rs.tables[i] = nt;
+      if (i >= 0) rs.tables[i] = table;
       else {
         let j = rs.tables.findIndex((t) => NFT_TABLE_ORDER.indexOf(t.name) > NFT_TABLE_ORDER.indexOf(nt.name));
         if (j < 0) j = rs.tables.length;
-        rs.tables.splice(j, 0, nt);
+        rs.tables.splice(j, 0, table);
       }
       parts.push(`${nt.name} replaced (${nt.chains.length} chains, ${n} rules)`);
       continue;

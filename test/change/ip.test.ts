@@ -112,7 +112,9 @@ ip addr add 10.6.0.0/31 dev eth1
     ['ip addr del 10.9.0.1/24 dev eth0', '1:13', 'Error: ipv4: Address not found.'],
     ['ip addr add 10.9.0.1/24 dev eth9', '1:29', 'Cannot find device "eth9"'],
     ['ip addr add 10.9.0.1/24', '1:9', 'Not enough information: "dev" argument is required.'],
-    ['ip addr flush dev eth0', '1:9', 'Command "flush" is unknown, try "ip address help".'],
+    ['ip addr flush dev eth0', '1:9', 'ip address flush is not modelled by nfsim'],
+    ['ip addr show dev eth0', '1:9', 'ip address show changes nothing'],
+    ['ip addr frobnicate', '1:9', 'Command "frobnicate" is unknown, try "ip address help".'],
   ];
   for (const [cmd, where, msg] of cases)
     it(`refuses: ${cmd}`, () => {

@@ -42,6 +42,8 @@ const SETUP = [
   'ip addr add 10.1.0.1/24 dev eth0',
   'ip addr add 10.2.0.1/24 dev eth1',
   'ip route add default via 10.1.0.254',
+  'ip link add eth2 type veth peer name eth3',
+  'ip link set eth3 up',
   'iptables -N BASE',
   'iptables -A BASE -p tcp --dport 22 -j ACCEPT',
   'iptables -A INPUT -j BASE',
@@ -100,11 +102,25 @@ ip rule add fwmark 0x1 lookup 200 pref 100
 ip ru add to 10.9.0.0/16 prohibit
 ip rule add iif eth1 lookup main
 ip rule del pref 100
+ip rule add not from 10.66.0.0/16 lookup 7 pref 50
+ip rule add from 10.67.0.1
+ip rule add from 10.68.0.1 table 254
+ip rule del from 10.68.0.1 lookup main
+ip rule del not from 10.66.0.0/16
 ip addr add 10.8.0.1/24 dev eth1
 ip addr add 10.8.0.2/24 dev eth1
 ip addr add 10.8.0.3/24 dev eth1
 ip addr del 10.8.0.1/24 dev eth1
 ip addr del 10.3.0.1/24 dev eth1
+sysctl -w net.ipv4.conf.eth1.promote_secondaries=1
+ip addr add 10.9.0.1/24 dev eth1
+ip addr add 10.9.0.2/24 dev eth1
+ip addr add 10.9.0.3/24 dev eth1
+ip addr del 10.9.0.1/24 dev eth1
+ip addr add 10.20.0.1/24 dev eth2
+ip addr add 10.21.0.1/24 dev eth3
+ip route add 10.22.0.0/16 via 10.21.0.9
+iptables-restore restore.rules
 `;
 
 const EXTRA_RULES = `*filter
@@ -112,6 +128,15 @@ const EXTRA_RULES = `*filter
 -A LOGDROP -j LOG --log-prefix "dropped: "
 -A LOGDROP -j DROP
 -A FORWARD -s 192.0.2.0/24 -j LOGDROP
+COMMIT
+`;
+
+const RESTORE_RULES = `*mangle
+:PREROUTING ACCEPT [0:0]
+:FORWARD DROP [0:0]
+:MINE - [0:0]
+-A PREROUTING -j MINE
+-A MINE -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
 COMMIT
 `;
 
@@ -140,6 +165,8 @@ const REFUSALS = [
   'iptables -X INPUT',
   'iptables -E NOPE X',
   'ip route add 1.2.3.0/24',
+  'ip route add 1.2.4.0/24 dev eth2',
+  'ip route add 1.2.5.0/24 via 10.1.0.1',
   'ip route add default via 10.1.0.9',
   'ip route add 192.168.99.0/24 via 10.99.0.254',
   'ip route add 192.168.99.0/24 dev eth9',
@@ -200,6 +227,7 @@ describe('change scripts on the real kernel', () => {
       capture(join(tmp, 'h'));
       const world = loadWorld(join(tmp, 'h'));
       writeFileSync(join(tmp, 'extra.rules'), EXTRA_RULES);
+      writeFileSync(join(tmp, 'restore.rules'), RESTORE_RULES);
       const file = join(tmp, 'change.sh');
       writeFileSync(file, SCRIPT);
       const res = applyChanges(world, parseChangeScript(SCRIPT, file));
