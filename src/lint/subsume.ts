@@ -13,7 +13,7 @@ import type { Negatable, Rule } from '../model/iptables.js';
 import type { ConntrackArgs } from '../ext/match/conntrack.js';
 import type { MultiportArgs } from '../ext/match/multiport.js';
 import type { StateArgs } from '../ext/match/state.js';
-import { STATE_ORDER, type CtStateName } from '../ext/ctstate.js';
+import type { CtStateName } from '../ext/ctstate.js';
 import { findMatch } from '../ext/registry.js';
 import { protocolNumber } from '../engine/chains.js';
 import { DIM_RANGE, type Constraint, type Dim } from '../space/box.js';
@@ -252,5 +252,3 @@ export function emptyDims(r: Rule): Dim[] {
   const c = ruleSpace(r).constraint;
   return (Object.keys(c) as Dim[]).filter((d) => c[d]!.length === 0);
 }
-
-export { STATE_ORDER };

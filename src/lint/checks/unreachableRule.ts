@@ -14,8 +14,7 @@ import type { Host, World } from '../../model/host.js';
 import type { Chain, Hook, Rule, Table } from '../../model/iptables.js';
 import { findMatch } from '../../ext/registry.js';
 import { hostIndex } from '../../engine/hostIndex.js';
-import { DIM_RANGE, type Dim } from '../../space/box.js';
-import { ruleSpace } from '../../space/ruleBox.js';
+import type { Dim } from '../../space/box.js';
 import { chainGraph, deleteCommand, ruleText, type ChainGraph } from '../chainGraph.js';
 import { emptyDims, prepare, subsumesPrepared } from '../subsume.js';
 import type { Finding, LintCheck } from '../types.js';
@@ -172,12 +171,11 @@ export function unreachableInTable(host: Host, table: Table): Finding[] {
         const rj = c.rules[j];
         if (mutated) break;
         if (ending[j] && !never.has(j) && subsumesPrepared(prep[j], prep[i], defrag)) {
-          const exactNote = ruleSpace(ri).exact ? '' : ' (whatever its other conditions)';
           out.push(
             finding(
               ctx,
               ri,
-              `rule ${i + 1} of ${c.name} can never match: rule ${j + 1} matches every packet it would${exactNote}, and ${targetWords(rj)}`,
+              `rule ${i + 1} of ${c.name} can never match: rule ${j + 1} matches every packet it would, and ${targetWords(rj)}`,
               `${deleteCommand(table.name, ri)}   # or move it above rule ${j + 1}`,
               [{ what: `shadowed by rule ${j + 1}`, loc: rj.loc, text: ruleText(rj) }],
             ),
@@ -196,5 +194,3 @@ export const unreachableRule: LintCheck = {
   summary: 'rules shadowed by an earlier rule of the chain, or that can never match on their own',
   run: (world: World) => world.hosts.flatMap((h) => (h.iptables ? h.iptables.tables.flatMap((t) => unreachableInTable(h, t)) : [])),
 };
-
-void DIM_RANGE;
