@@ -234,7 +234,8 @@ function formatNet4(n: number): string {
 function deleteMatch(r: Route, cmd: RouteCommand, table: string): boolean {
   if (r.family !== 4 || r.table !== table || r.dst.addr !== cmd.dst.addr || r.dst.len !== cmd.dst.len) return false;
   if ((r.tos ?? 0) !== (cmd.tos ?? 0)) return false;
-  if (cmd.metric !== undefined && (r.metric ?? 0) !== cmd.metric) return false;
+  // fib_nh_match: priority 0 means "any"
+  if (cmd.metric && (r.metric ?? 0) !== cmd.metric) return false;
   if (cmd.type && r.type !== cmd.type) return false;
   if (cmd.proto && (r.proto ?? 'boot') !== cmd.proto) return false;
   if (cmd.scope && (r.scope ?? 'global') !== cmd.scope) return false;

@@ -177,7 +177,7 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
           if (legacy) tool(cmd, at, ctx, 'Invalid argument. Run `dmesg\' for more information.', 'built-in chains cannot be deleted');
           nftBusy();
         }
-        const refs = t.chains.flatMap((o) => o.rules.filter((r) => r.target?.kind === 'chain' && r.target.name === c.name).map((r) => `${o.name}`));
+        const refs = t.chains.flatMap((o) => o.rules.filter((r) => r.target?.kind === 'chain' && r.target.name === c.name).map(() => o.name));
         // libiptc checks the references first (TC_DELETE_CHAIN: EMLINK before ENOTEMPTY)
         if (refs.length) (legacy ? tool(cmd, at, ctx, 'Too many links.', `rules in ${[...new Set(refs)].join(', ')} jump to ${c.name}; delete them first`) : nftBusy());
         if (c.rules.length) (legacy ? tool(cmd, at, ctx, 'Directory not empty.', `flush it first: ${cmd.program} -t ${t.name} -F ${c.name}`) : nftBusy());

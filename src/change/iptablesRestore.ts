@@ -75,9 +75,6 @@ export function applyRestore(cmd: RestoreCommand, ctx: CommandContext): string {
   const rs = rulesetOf(ctx, cmd.family, cmd.fileWord);
   const tables = cmd.ruleset.tables.filter((t) => !cmd.table || t.name === cmd.table);
   const loc: SourceLoc = ctx.loc;
-  const bad = (): never => {
-    throw new InputError([issueAt(cmd.fileWord, ctx.text, 'unreachable')]);
-  };
   const parts: string[] = [];
   for (const nt of tables) {
     const n = nt.chains.reduce((k, c) => k + c.rules.length, 0);
@@ -96,7 +93,9 @@ export function applyRestore(cmd: RestoreCommand, ctx: CommandContext): string {
       parts.push(`${nt.name} replaced (${nt.chains.length} chains, ${n} rules)`);
       continue;
     }
-    const t = tableOf(rs, nt.name, loc, bad);
+    const t = tableOf(rs, nt.name, loc, () => {
+      throw new InputError([issueAt(cmd.fileWord, ctx.text, `${cmd.program}: table '${nt.name}' does not exist`)]);
+    });
     for (const c of nt.chains) {
       if (!c.declared) continue;
       const have = t.chains.find((x) => x.name === c.name);

@@ -41,7 +41,7 @@ ip route append 192.168.5.0/24 via 10.1.0.253
 ip route replace 192.168.5.0/24 via 10.1.0.252
 ip route add 192.168.5.0/24 via 10.2.0.9 metric 5
 ip route change 192.168.5.0/24 via 10.2.0.8 metric 5
-ip route del 192.168.5.0/24
+ip route del 192.168.5.0/24 metric 0
 `);
     expect(routes(r.world).filter((x) => x.startsWith('192.168.5.'))).toEqual(['192.168.5.0/24 via 10.1.0.253 dev eth0', '192.168.5.0/24 via 10.2.0.8 dev eth1 metric 5']);
   });

@@ -141,6 +141,21 @@ describe('iptables-restore', () => {
     const r = run('iptables-restore --noflush < new.rules\n');
     expect(save(r.world)).toEqual([':INPUT DROP [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':BASE - [0:0]', '-A INPUT -j BASE', '-A INPUT -j BASE', '-A BASE -p tcp -m tcp --dport 443 -j ACCEPT']);
   });
+  it('-T restores one table of the file; ip6tables-restore the IPv6 ruleset', () => {
+    writeFileSync(join(dir, 'two.rules'), '*nat\n:POSTROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT DROP [0:0]\nCOMMIT\n');
+    const r = run('iptables-restore -T nat two.rules\n');
+    expect(save(r.world)).toEqual(save(base));
+    expect(save(r.world, 'nat')).toEqual([':PREROUTING ACCEPT [0:0]', ':INPUT ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]', ':POSTROUTING ACCEPT [0:0]']);
+    writeFileSync(join(dir, 'v6.rules'), '*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -p ipv6-icmp -j ACCEPT\nCOMMIT\n');
+    const six: World = { ...base, hosts: [{ ...base.hosts[0], ip6tables: { family: 6, file: 'x', backend: 'nf_tables', hasCounters: false, tables: [], issues: [] } }] };
+    const r6 = applyChanges(six, parseChangeScript('ip6tables-restore v6.rules\n', join(dir, 'c.sh')));
+    expect(saveRuleset(host(r6.world).ip6tables!)).toContain('-A INPUT -p ipv6-icmp -j ACCEPT');
+    expect(host(r6.world).iptables).toBe(six.hosts[0].iptables);
+  });
+  it('errors in the restored file are reported in that file', () => {
+    writeFileSync(join(dir, 'bad.rules'), '*filter\n-A INPUT -j NOPE\nCOMMIT\n');
+    expect(() => run('iptables-restore bad.rules\n')).toThrow(/bad.rules:2:/);
+  });
   it('a missing file is refused at parse time', () => {
     expect(() => run('iptables-restore nope.rules\n')).toThrow(/cannot open .*nope.rules: No such file or directory/);
   });
