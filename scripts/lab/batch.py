@@ -404,6 +404,10 @@ def parse_ip(d):
     return rec
 
 
+def background(r):
+    return r["proto"] not in (1, 6, 17) or r["dst"].split(".")[0] in [str(n) for n in range(224, 240)] or r["dst"] == "255.255.255.255"
+
+
 def summary(r):
     if r["proto"] == 6:
         return "tcp %s:%d > %s:%d flags %s" % (r["src"], r.get("sport", 0), r["dst"], r.get("dport", 0), r.get("flags", ""))
@@ -420,8 +424,9 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
     w, q = s["world"], s["q"]
     wid, t0 = w["id"], s["t"]
     sender = q["sender"]
-    seen = [x for x in records if x["world"] == wid and t0 <= x["t"] < t_close]
-    seen.sort(key=lambda x: x["t"])
+    allseen = sorted((x for x in records if x["world"] == wid and t0 <= x["t"] < t_close), key=lambda x: x["t"])
+    # the worlds' own background traffic (IGMP reports of a bridge, multicast) is not part of any probe
+    seen = [x for x in allseen if not background(x)]
     # drops: by receiving device when it is one of ours; lo and locally generated skbs by time
     drops, last_rx = [], {}
     for e in events:
@@ -436,11 +441,22 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         host = None
         if rx and rx["dev"] != "lo":
             owner = devmap.get(rx["dev"])
-            if owner is None or owner[0] != wid:
-                continue   # another world's or another namespace's packet
-            host = owner[1]
-            via = "received on %s:%s" % (host, rx["dev"])
-        else:
+            if owner is not None and owner[0] != wid:
+                continue   # another world's packet
+            if owner is not None:
+                near = [x for x in allseen if x["iface"] == rx["dev"] and x["dir"] == "in" and rx["t"] - 0.005 <= x["t"] <= rx["t"] + 0.05]
+                if near and all(background(x) for x in near):
+                    continue   # the world's own IGMP and the like
+                if not near:
+                    # no IPv4 packet arrived there then: the receive event belonged to an earlier skb at the same
+                    # address (ARP, IPv6 neighbour discovery ... are freed unseen: the drop filter is IPv4 only)
+                    owner = None
+            if owner is None:
+                rx = None
+            else:
+                host = owner[1]
+                via = "received on %s:%s" % (host, rx["dev"])
+        if host is None:
             # lo, or no receive event (locally generated): the probe whose window holds the event, when this
             # process (the sending system call, and the softirq run at its end) or a softirq thread ran it
             if not (t0 <= e["t"] < end) or e["t"] - t0 > 0.05 or not (e["pid"] == MY_PID or e["softirq"]):
@@ -488,6 +504,13 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
                 if x["host"] not in inhosts and (x["dir"] == "out" or x["iface"] == "lo"):
                     if not any(d["host"] == x["host"] for d in delivered):
                         delivered.append({"host": x["host"], "socket": "icmp:echo", "via": "echo reply emitted by this host"})
+            if not replies:
+                # no reply left anywhere (icmp_reply() found no route back): the request ends in the host that
+                # received it last, did not pass it on and did not drop it
+                reqs = [x for x in seen if x["proto"] == 1 and x.get("type") == 8 and x.get("id") == ident]
+                last = reqs[-1] if reqs else None
+                if last and last["dir"] == "in" and last["iface"] != "lo" and not any(d.get("host") == last["host"] for d in drops):
+                    delivered.append({"host": last["host"], "socket": "icmp:echo", "via": "echo request received, no reply sent"})
     # answers: what came back to the sender on the interface the probe left through (not the probe itself)
     answers = []
     first_out = next((x for x in seen if x["host"] == sender and x["dir"] == "out"), None)

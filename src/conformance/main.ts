@@ -8,14 +8,20 @@
  * directory + packets file + the kernel's record, shrunk first with --shrink.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { generateCase } from './generate.js';
 import { checkCases, disagrees, type CaseCheck } from './check.js';
 import { runningLab } from './batchLab.js';
 import { shrinkCase } from './shrink.js';
-import { saveCase } from './save.js';
+import { saveCase, type SavedKernelRecord } from './save.js';
+import { runBatch as runBatchLab } from './batchLab.js';
+import { compareWorld } from './check.js';
+import type { KernelAnswer } from './compare.js';
+import { loadWorld } from '../parse/world.js';
+import { parseQueries } from '../parse/queries.js';
+import { stableStringify } from '../report/traceJson.js';
 
 function arg(argv: string[], name: string): string | undefined {
   const i = argv.indexOf(`--${name}`);
@@ -37,7 +43,30 @@ function describeCheck(c: CaseCheck): string {
   return `${head}: DISAGREE\n${diff.map((x) => `    #${x.i + 1} ${x.v.packet}\n       ${(x.v.verdict as { difference: string }).difference}`).join('\n')}`;
 }
 
+/** `--record DIR`: replay a saved case on this kernel and write its kernel.json again. */
+async function record(dir: string): Promise<number> {
+  const old = JSON.parse(readFileSync(join(dir, 'kernel.json'), 'utf8')) as SavedKernelRecord;
+  const world = loadWorld(join(dir, 'world'));
+  const queries = parseQueries(readFileSync(join(dir, 'packets'), 'utf8'), join(dir, 'packets'));
+  const res = await runBatchLab([{ id: 'case', world, queries }], { prefix: `nfc${process.pid % 100000}r` });
+  const w = res.worlds[0];
+  if (w.error) {
+    process.stderr.write(`conformance: the kernel refused the world: ${w.error}\n`);
+    return 1;
+  }
+  const qs: (KernelAnswer | null)[] = queries.map(() => null);
+  w.sentIndex.forEach((qi, j) => (qs[qi] = w.queries![j]));
+  const rec: SavedKernelRecord = { ...old, kernel: res.kernel, queries: qs };
+  writeFileSync(join(dir, 'kernel.json'), stableStringify(rec) + '\n');
+  const verdicts = compareWorld(join(dir, 'world'), join(dir, 'packets'), qs.map((q) => q ?? undefined));
+  for (const v of verdicts) process.stdout.write(`${v.verdict.status === 'differ' ? `DISAGREE ${v.packet}: ${v.verdict.difference}` : `${v.verdict.status}: ${v.packet}`}\n`);
+  process.stdout.write(`recorded ${join(dir, 'kernel.json')} (Linux ${res.kernel})\n`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  const rec = arg(argv, 'record');
+  if (rec) return record(resolve(rec));
   const cases = Number(arg(argv, 'cases') ?? '20');
   const seedText = arg(argv, 'seed');
   const seed = seedText === undefined ? Number(BigInt.asUintN(31, BigInt(Date.now()))) : Number(seedText);

@@ -103,7 +103,8 @@ export function labBuild(world: World): { lines: string[]; listeners: LabListene
   for (const h of world.hosts) {
     // Routes the kernel adds by itself (connected, local, broadcast) come with the addresses.
     for (const r of h.routes) {
-      if (r.family !== 4 || r.proto === 'kernel' || r.table === 'local') continue;
+      // (routes of the local table that the kernel did not add itself, e.g. AnyIP `local PREFIX dev lo`, are added)
+      if (r.family !== 4 || r.proto === 'kernel') continue;
       L.push(`lab_x ${q(h.name)} ip route add ${formatRoute(r).replace(/\s+/g, ' ').replace(/ (linkdown|offload|dead|pervasive|rt_offload|trap)\b/g, '')}`);
     }
     for (const r of h.rules) {

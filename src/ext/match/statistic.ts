@@ -64,9 +64,12 @@ export const statistic: MatchExtension<StatisticArgs> = {
       const p = a.probability! / 0x80000000;
       return { random: a.invert ? 1 - p : p, why: `statistic --mode random --probability ${p.toFixed(11)}` };
     }
-    // xt_statistic nth: count starts at --packet; nval = count == every-1 ? 0 : count + 1; match when nval == 0
+    // xt_statistic statistic_mt(): nval = count == every-1 ? 0 : count + 1; match when nval == 0. The count
+    // starts at u.nth.count, which iptables sets to (every-1) - packet (libxt_statistic statistic_check(), the
+    // kernel keeps every-1): `--every N --packet P` matches the (P+1)-th packet, then every N-th (checked on
+    // Linux 6.18: --every 3 --packet 0 matches packets 1, 4, ...).
     const every = a.every! - 1;
-    const count = state.get<number>() ?? a.packet ?? 0;
+    const count = state.get<number>() ?? every - (a.packet ?? 0);
     const nval = count === every ? 0 : count + 1;
     state.set(nval);
     return (nval === 0) !== a.invert;

@@ -58,13 +58,13 @@ describe('statistic', () => {
     const inv = build<StatisticArgs>(statistic, '--mode random ! --probability 0.25');
     expect((statistic.match(inv, mctx()) as { random: number }).random).toBeCloseTo(0.75, 9);
   });
-  it('nth: counter per rule, starting at --packet', () => {
+  it('nth: counter per rule, --packet P matches the (P+1)-th packet, then every N-th (as on Linux 6.18)', () => {
     const a = build(statistic, '--mode nth --every 3 --packet 0');
     const c = mctx();
-    expect([1, 2, 3, 4, 5, 6].map(() => statistic.match(a, c))).toEqual([false, false, true, false, false, true]);
+    expect([1, 2, 3, 4, 5, 6].map(() => statistic.match(a, c))).toEqual([true, false, false, true, false, false]);
     const b = build(statistic, '--mode nth --every 3 --packet 2');
     const d = mctx();
-    expect([1, 2, 3].map(() => statistic.match(b, d))).toEqual([true, false, false]);
+    expect([1, 2, 3, 4].map(() => statistic.match(b, d))).toEqual([false, false, true, false]);
   });
   it('iptables 1.8.9 quirk: --every needs --packet', () => {
     expect(() => build(statistic, '--mode nth --every 3')).toThrow(/also requires "--packet"/);
