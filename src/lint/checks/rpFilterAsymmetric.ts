@@ -105,7 +105,8 @@ export function rpFilterFindings(world: World, host: Host): Finding[] {
     // mostly means those sources should not arrive here at all (anti-spoofing): info only.
     const viaDefault = asym.byRoute.some((b) => b.route.dst.len === 0);
     const gwOnI = [...hostIndex(host).tables.values()].flat().flatMap((r) => r.nexthops).find((n) => n.dev === i.name && n.via)?.via;
-    const example = asym.byRoute[0].sources[0][0];
+    const first = asym.byRoute[0].sources;
+    const example = [0xcb00710a /* 203.0.113.10 */, 0xc633640a /* 198.51.100.10 */].find((a) => I.contains(first, a)) ?? first[0][0];
     out.push({
       check: 'rp-filter-asymmetric',
       severity: why && viaDefault ? 'warning' : 'info',
@@ -123,6 +124,7 @@ export function rpFilterFindings(world: World, host: Host): Finding[] {
               : `This matters only if packets from beyond a router arrive on ${i.name}; nothing in the world shows one.`
         }` +
         ` Check with \`ip route get ${formatIpv4(example)} from ${formatIpv4(primaryAddr(host, i.name)!)}\`.`,
+      related: asym.byRoute.map((b) => ({ what: 'wins the reverse lookup', loc: b.route.loc, text: describeRoute(b.route) })),
       fix: `sysctl -w net.ipv4.conf.${i.name.replace(/\./g, '/')}.rp_filter=2   # loose mode: max(all, ${i.name}) = 2; or route the sources back through ${i.name}: ip route add PREFIX via ${gwOnI ?? 'GATEWAY'} dev ${i.name}`,
     });
   }
