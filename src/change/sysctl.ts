@@ -1,11 +1,13 @@
 /**
- * `sysctl [-w] [-q] key=value [key=value ...]` (dotted or slashed keys). Writing ip_forward (or
+ * `sysctl [-w] [-q] key=value [key=value ...]` (dotted or slashed keys) and `sysctl -p FILE`. Writing ip_forward (or
  * conf.all.forwarding, the same variable) also sets conf.default.forwarding and every interface's
  * forwarding, and all.accept_redirects to the opposite, as devinet_sysctl_forward → inet_forward_change does.
  */
 import type { Host } from '../model/host.js';
-import type { InputIssue, SourceLoc } from '../model/source.js';
-import { normalizeSysctlKey } from '../parse/sysctl.js';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
+import { normalizeSysctlKey, parseSysctl } from '../parse/sysctl.js';
 import { issueAt, refuse } from './refuse.js';
 import type { Word } from './shellWords.js';
 
@@ -13,9 +15,41 @@ export interface SysctlCommand {
   sets: { key: string; value: string; word: Word }[];
 }
 
-export function parseSysctlCommand(args: Word[], issues: InputIssue[], text: string): SysctlCommand | undefined {
+/** `sysctl -p FILE`: the file's `key = value` lines (sysctl.conf syntax), each located in that file. */
+function loadFile(w: Word, scriptFile: string, issues: InputIssue[], text: string): SysctlCommand['sets'] | undefined {
+  const file = isAbsolute(w.text) ? w.text : join(dirname(scriptFile), w.text);
+  let body: string;
+  try {
+    body = readFileSync(file, 'utf8');
+  } catch {
+    issues.push(issueAt(w, text, `sysctl: cannot open "${file}": No such file or directory`, 'the path is relative to the change script'));
+    return undefined;
+  }
+  try {
+    const sc = parseSysctl(body, file);
+    return Object.entries(sc.values).map(([key, value]) => ({ key, value, word: { text: `${key} = ${value}`, loc: sc.locs[key], quoted: false } }));
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e;
+    issues.push(...e.issues);
+    return undefined;
+  }
+}
+
+export function parseSysctlCommand(args: Word[], issues: InputIssue[], text: string, scriptFile: string): SysctlCommand | undefined {
   const sets: SysctlCommand['sets'] = [];
-  for (const w of args) {
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i];
+    if (!w.quoted && (w.text === '-p' || w.text === '--load' || w.text.startsWith('--load=') || (w.text.startsWith('-p') && w.text.length > 2))) {
+      const f = w.text.startsWith('--load=') ? { ...w, text: w.text.slice(7) } : w.text.startsWith('-p') && w.text.length > 2 ? { ...w, text: w.text.slice(2) } : args[++i];
+      if (!f) {
+        issues.push(issueAt(w, text, 'sysctl -p: the file is missing', 'name the file (relative to the change script): /etc/sysctl.conf is not part of the world'));
+        return undefined;
+      }
+      const loaded = loadFile(f, scriptFile, issues, text);
+      if (!loaded) return undefined;
+      sets.push(...loaded);
+      continue;
+    }
     if (!w.quoted && /^-[wqeN]+$/.test(w.text)) continue;
     if (!w.quoted && w.text.startsWith('-')) {
       issues.push(issueAt(w, text, `sysctl: option ${w.text} is not supported in a change script`, 'write `sysctl -w key=value`'));

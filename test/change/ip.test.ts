@@ -2,6 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { formatRoute } from '../../src/parse/ipRouteWrite.js';
 import { formatRule } from '../../src/parse/ipRule.js';
 import type { World } from '../../src/model/host.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { applyChanges, parseChangeScript } from '../../src/change/index.js';
+import type { InputError } from '../../src/model/source.js';
 import { apply, at, host, oneHost, refusal } from './helpers.js';
 
 const routes = (w: World) => host(w).routes.filter((r) => r.family === 4).map(formatRoute);
@@ -169,6 +174,22 @@ describe('sysctl', () => {
     for (let k = 0; k < 100; k++) values[`net.core.x${k}`] = '0';
     const full: World = { ...w, hosts: [{ ...w.hosts[0], sysctl: { ...w.hosts[0].sysctl!, values } }] };
     expect(refusal('sysctl -w net.ipv4.ip_forwar=1\n', full).message).toBe('sysctl: cannot stat /proc/sys/net/ipv4/ip_forwar: No such file or directory');
+  });
+  it('sysctl -p FILE reads sysctl.conf lines (relative to the script); a bad key is located in that file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nfchg-sysctl-'));
+    writeFileSync(join(dir, 'a.conf'), '# forwarding on\nnet.ipv4.ip_forward = 1\n\nnet/ipv4/conf/eth0/rp_filter=2\n');
+    writeFileSync(join(dir, 'b.conf'), 'net.ipv4.ip_forward = 1\nnet.ipv4.conf.eth9.rp_filter = 1\n');
+    const run = (s: string) => applyChanges(oneHost(), parseChangeScript(s, join(dir, 'c.sh')));
+    const v = host(run('sysctl -p a.conf\n').world).sysctl!.values;
+    expect([v['net.ipv4.ip_forward'], v['net.ipv4.conf.eth1.forwarding'], v['net.ipv4.conf.eth0.rp_filter']]).toEqual(['1', '1', '2']);
+    try {
+      run('sysctl -p b.conf\n');
+      expect.fail('accepted');
+    } catch (e) {
+      const i = (e as InputError).issues[0];
+      expect([i.loc.file, at(i), i.message]).toEqual([join(dir, 'b.conf'), '2:1', 'sysctl: cannot stat /proc/sys/net/ipv4/conf/eth9/rp_filter: No such file or directory']);
+    }
+    expect(() => run('sysctl -p\n')).toThrow(/sysctl -p: the file is missing/);
   });
   it('reading a key is not a change', () => {
     expect(refusal('sysctl net.ipv4.ip_forward\n').message).toContain('reading a key changes nothing');

@@ -121,6 +121,7 @@ ip addr add 10.20.0.1/24 dev eth2
 ip addr add 10.21.0.1/24 dev eth3
 ip route add 10.22.0.0/16 via 10.21.0.9
 iptables-restore restore.rules
+sysctl -p forward.conf
 `;
 
 const EXTRA_RULES = `*filter
@@ -228,6 +229,7 @@ describe('change scripts on the real kernel', () => {
       const world = loadWorld(join(tmp, 'h'));
       writeFileSync(join(tmp, 'extra.rules'), EXTRA_RULES);
       writeFileSync(join(tmp, 'restore.rules'), RESTORE_RULES);
+      writeFileSync(join(tmp, 'forward.conf'), '# sysctl.conf syntax\nnet.ipv4.ip_forward = 0\nnet/ipv4/conf/eth1/rp_filter=1\n');
       const file = join(tmp, 'change.sh');
       writeFileSync(file, SCRIPT);
       const res = applyChanges(world, parseChangeScript(SCRIPT, file));
