@@ -51,7 +51,7 @@ export function parseChangeScript(text: string, file: string): ChangeScript {
       const cmd = parseRestoreCommand(w0, rest, m[1] === 'ip6tables' ? 6 : 4, file, issues, line.text);
       if (cmd) commands.push({ ...base, kind: 'iptables-restore', cmd });
     } else if (name === 'sysctl' || name === '/sbin/sysctl' || name === '/usr/sbin/sysctl') {
-      const cmd = parseSysctlCommand(rest, issues, line.text, file);
+      const cmd = parseSysctlCommand(w0, rest, issues, line.text, file);
       if (cmd) commands.push({ ...base, kind: 'sysctl', cmd });
     } else if (name === 'ip' || /\/ip$/.test(name)) {
       let i = 0;

@@ -35,7 +35,7 @@ function loadFile(w: Word, scriptFile: string, issues: InputIssue[], text: strin
   }
 }
 
-export function parseSysctlCommand(args: Word[], issues: InputIssue[], text: string, scriptFile: string): SysctlCommand | undefined {
+export function parseSysctlCommand(program: Word, args: Word[], issues: InputIssue[], text: string, scriptFile: string): SysctlCommand | undefined {
   const sets: SysctlCommand['sets'] = [];
   for (let i = 0; i < args.length; i++) {
     const w = args[i];
@@ -68,7 +68,7 @@ export function parseSysctlCommand(args: Word[], issues: InputIssue[], text: str
     sets.push({ key: normalizeSysctlKey(keyText), value: w.text.slice(eq + 1).trim(), word: w });
   }
   if (!sets.length) {
-    issues.push(issueAt(args[0]?.loc ?? { file: '', line: 0, col: 0 }, text, 'sysctl: no key=value given', 'sysctl -w net.ipv4.ip_forward=1'));
+    issues.push(issueAt(args[0] ?? program, text, 'sysctl: no key=value given', 'sysctl -w net.ipv4.ip_forward=1'));
     return undefined;
   }
   return { sets };

@@ -79,3 +79,31 @@ describe('applyChanges (property)', () => {
     expect(refused).toBeGreaterThan(100);
   });
 });
+
+describe('parseChangeScript / applyChanges on arbitrary input (property)', () => {
+  const word = fc.oneof(
+    fc.constantFrom('iptables', 'ip6tables', 'iptables-restore', 'sysctl', 'ip', 'on', 'r', 's', 'route', 'addr', 'rule', 'a', 'add', 'del', 'replace', 'change', 'append',
+      '-A', '-I', '-D', '-R', '-N', '-X', '-F', '-Z', '-P', '-E', '-t', '-w', 'nat', 'filter', 'INPUT', 'BASE', '1', '0', '-j', 'ACCEPT', '-p', 'tcp', '--dport', '!', '-s',
+      'via', 'dev', 'eth0', 'eth9', 'table', 'metric', 'src', 'default', 'blackhole', '10.1.0.0/24', '10.1.0.7', 'brd', '+', 'from', 'pref', 'lookup', 'net.ipv4.ip_forward=1',
+      '-w', '"a b"', "'x'", '\\', '#', '<', '-m', 'comment', '--comment', 'local', 'scope', 'link', 'proto', 'noprefixroute'),
+    fc.string({ maxLength: 6 }),
+  );
+  const text = fc.array(fc.array(word, { minLength: 1, maxLength: 9 }).map((ws) => ws.join(' ')), { minLength: 1, maxLength: 5 }).map((ls) => ls.join('\n'));
+  it('either applies or refuses with located InputErrors, never crashes', () => {
+    fc.assert(
+      fc.property(text, (t) => {
+        try {
+          applyChanges(world, parseChangeScript(t, 'f.sh'));
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          for (const i of e.issues) {
+            expect(i.message.length).toBeGreaterThan(0);
+            expect(i.loc.line).toBeGreaterThan(0);
+          }
+        }
+        expect(JSON.stringify(world) === snapshot).toBe(true);
+      }),
+      { numRuns: 500, seed: 7 },
+    );
+  });
+});
