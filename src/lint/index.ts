@@ -18,10 +18,10 @@ export interface LintOptions {
 
 /** Every finding of every check, in a stable order: host, check, location in the dump, message. */
 export function lintWorld(world: World, opts: LintOptions = {}): Finding[] {
-  const w = opts.host ? { ...world, hosts: world.hosts.filter((h) => h.name === opts.host) } : world;
   const checks = opts.checks ? CHECKS.filter((c) => opts.checks!.includes(c.id)) : CHECKS;
   const order = new Map(CHECKS.map((c, i) => [c.id, i]));
-  const all = checks.flatMap((c) => c.run(w));
+  // The whole world is checked (a host's neighbours decide some findings), then narrowed to the host.
+  const all = checks.flatMap((c) => c.run(world)).filter((f) => !opts.host || f.host === opts.host);
   return all.sort(
     (a, b) =>
       cmp(a.host, b.host) ||

@@ -80,3 +80,12 @@ describe('lint on the scenarios', () => {
     }
   });
 });
+
+describe('lint --host', () => {
+  it('keeps the findings that depend on other hosts (the router on the link)', () => {
+    const w = withSysctl(loadWorld(`${S}/03-no-return-route/world`), 'target', { 'net.ipv4.conf.all.rp_filter': '1' });
+    const all = lintWorld(w).filter((f) => f.host === 'target');
+    expect(lintWorld(w, { host: 'target' })).toEqual(all);
+    expect(all.some((f) => f.check === 'rp-filter-asymmetric' && f.severity === 'warning')).toBe(true);
+  });
+});
