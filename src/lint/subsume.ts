@@ -12,6 +12,7 @@
 import type { Negatable, Rule } from '../model/iptables.js';
 import type { ConntrackArgs } from '../ext/match/conntrack.js';
 import type { MultiportArgs } from '../ext/match/multiport.js';
+import type { SetArgs } from '../ext/match/set.js';
 import type { StateArgs } from '../ext/match/state.js';
 import type { CtStateName } from '../ext/ctstate.js';
 import { findMatch } from '../ext/registry.js';
@@ -27,6 +28,16 @@ const STATELESS = new Set([
   'mac', 'mark', 'multiport', 'owner', 'physdev', 'pkttype', 'policy', 'realm', 'rpfilter', 'sctp', 'set', 'socket',
   'state', 'string', 'tcp', 'tos', 'ttl', 'u32', 'udp', 'devgroup',
 ]);
+
+/** `-m set` with --packets-*/--bytes-* reads element counters that every matching evaluation updates. */
+function stateless(m: { name: string; args: unknown }): boolean {
+  if (!STATELESS.has(m.name)) return false;
+  if (m.name === 'set') {
+    const a = m.args as SetArgs;
+    return !a.packetsCmp && !a.bytesCmp;
+  }
+  return true;
+}
 
 // ------------------------------------------------------------------ connection states
 
@@ -144,7 +155,7 @@ export function exactGiven(j: Rule, i: Rule): ExactRule | undefined {
   for (const m of j.matches) {
     if (m.unsupported) return undefined;
     if (m.name === 'comment') continue;
-    if (STATELESS.has(m.name) && i.matches.some((x) => !x.unsupported && sameMatch(x, m))) continue;
+    if (stateless(m) && i.matches.some((x) => !x.unsupported && sameMatch(x, m))) continue;
     const cts = exactCtCondition(m.name, m.args);
     if (cts !== undefined) {
       ct &= cts;
