@@ -29,7 +29,7 @@ const STATELESS = new Set([
   'state', 'string', 'tcp', 'tos', 'ttl', 'u32', 'udp', 'devgroup',
 ]);
 
-/** `-m set` with --packets-*/--bytes-* reads element counters that every matching evaluation updates. */
+/** `-m set` with --packets-NN or --bytes-NN reads element counters that every matching evaluation updates. */
 function stateless(m: { name: string; args: unknown }): boolean {
   if (!STATELESS.has(m.name)) return false;
   if (m.name === 'set') {
