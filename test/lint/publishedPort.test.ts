@@ -39,4 +39,14 @@ describe('published-port-bypasses-input', () => {
     expect(findings(dockerUfw(['-A INPUT -p tcp -m tcp --dport 22 -j DROP']), 'published-port-bypasses-input')).toEqual([]);
     expect(findings(dockerUfw(['-A INPUT -p tcp -m tcp --dport 8080 -j DROP'], []), 'published-port-bypasses-input')).toEqual([]);
   });
+
+  it('says so (info) when it cannot decide: no interfaces in the dump', () => {
+    const w = dockerUfw(['-A INPUT -p tcp -m tcp --dport 8080 -j DROP']);
+    w.hosts[0].interfaces = [];
+    w.hosts[0].routes = [];
+    const f = findings(w, 'published-port-bypasses-input');
+    expect(f).toHaveLength(1);
+    expect(f[0].severity).toBe('info');
+    expect(f[0].message).toContain('could not be decided: no interface with an address admits the rule');
+  });
 });

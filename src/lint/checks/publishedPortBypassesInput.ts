@@ -96,14 +96,24 @@ function inputDrop(o: Outcome, host: Host): { text: string; loc?: Finding['loc']
 function checkDnat(world: World, host: Host, d: DnatRule): Finding | undefined {
   const pub = publishedPort(d.rule);
   if (!pub || d.local) return undefined;
+  const cannot = (why: string): Finding => ({
+    check: 'published-port-bypasses-input',
+    severity: 'info',
+    host: host.name,
+    loc: d.rule.loc,
+    subject: `-t nat ${ruleText(d.rule)}`,
+    message: `${pub.proto}/${pub.port} is published to ${d.toText}, but whether an INPUT firewall is bypassed could not be decided: ${why}`,
+    fix: 'add the missing dumps (ip-addr, ip-route) to the world and lint again',
+  });
   const iface = ingressFor(host, d.rule);
-  if (!iface) return undefined;
+  if (!iface) return cannot('no interface with an address admits the rule (no ip-addr dump, or only -i patterns)');
   const dst = d.rule.dst && !d.rule.dst.invert && d.rule.dst.value.len === 32 ? d.rule.dst.value.v4 : primaryAddr(host, iface);
   const src = clientFor(host, iface, d.rule);
-  if (dst === undefined || src === undefined) return undefined;
+  if (dst === undefined || src === undefined) return cannot(`no address for ${dst === undefined ? 'the host on ' + iface : 'an outside client'}`);
   const text = `arrive ${host.name}:${iface} ${pub.proto} ${formatIpv4(src)}:40000 > ${formatIpv4(dst)}:${pub.port}${pub.proto === 'tcp' ? ' flags S' : ''}`;
   const spec = parsePacketSpec(text);
   const real = simulate(world, initialState(world), spec, { explain: false }).outcomes[0];
+  if (real?.verdict.fate === 'unsupported') return cannot(`\`${text}\` is unsupported: ${real.verdict.reason}`);
   if (!real || !passedThrough(real, host.name, d.rule)) return undefined;
   const w2 = withoutRule(world, host, d.rule);
   const alt = simulate(w2, initialState(w2), spec, { explain: false }).outcomes[0];
