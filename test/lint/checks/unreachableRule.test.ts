@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Finding } from '../../src/lint/index.js';
-import { findings, oneHost, save } from './helpers.js';
+import type { Finding } from '../../../src/lint/index.js';
+import { findings, oneHost, save } from '../helpers.js';
 
 const HEAD = [':INPUT DROP [0:0]', ':FORWARD ACCEPT [0:0]', ':OUTPUT ACCEPT [0:0]'];
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings, host, oneHost, save, world } from './helpers.js';
+import { findings, host, oneHost, save, world } from '../helpers.js';
 
 const DOCKERISH = save({
   filter: [':INPUT ACCEPT [0:0]', ':FORWARD DROP [0:0]', ':OUTPUT ACCEPT [0:0]', '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT'],

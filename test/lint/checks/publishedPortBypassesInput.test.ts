@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings, oneHost, save } from './helpers.js';
+import { findings, oneHost, save } from '../helpers.js';
 
 function dockerUfw(input: string[], forward = ['-A FORWARD -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT']) {
   return oneHost({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findings, oneHost, save } from './helpers.js';
+import { findings, oneHost, save } from '../helpers.js';
 
 describe('unused-chain', () => {
   const w = oneHost({

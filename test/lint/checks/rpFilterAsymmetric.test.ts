@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatIpv4 } from '../../src/model/addr.js';
-import { parsePacketSpec } from '../../src/engine/packetSpec.js';
-import { initialState, simulate } from '../../src/engine/simulate.js';
-import { rpfAsymmetry } from '../../src/lint/checks/rpFilterAsymmetric.js';
-import { ip } from '../ext/ctx.js';
-import * as I from '../../src/space/intervals.js';
-import { findings, host, oneHost, world } from './helpers.js';
+import { formatIpv4 } from '../../../src/model/addr.js';
+import { parsePacketSpec } from '../../../src/engine/packetSpec.js';
+import { initialState, simulate } from '../../../src/engine/simulate.js';
+import { rpfAsymmetry } from '../../../src/lint/checks/rpFilterAsymmetric.js';
+import { ip } from '../../ext/ctx.js';
+import * as I from '../../../src/space/intervals.js';
+import { findings, host, oneHost, world } from '../helpers.js';
 
 const MULTI = {
   ifaces: { eth0: ['10.0.0.20/24'], eth1: ['192.0.2.20/24'] },
