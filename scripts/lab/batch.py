@@ -3,7 +3,7 @@
 
   batch.py SPEC.json OUT.json
 
-SPEC: {"labdir": ".../scripts/lab", "gap": 0.02, "settle": 0.6, "counters": true, "jobs": 2,
+SPEC: {"labdir": ".../scripts/lab", "gap": 0.02, "settle": 0.8, "counters": true, "jobs": 2,
        "worlds": [{"id": "7", "prefix": "nfc123b0-7", "hosts": ["h1", "h2"], "build": "<lab.sh lines>",
                    "devs": {"k7h1e0": "h1", ...},            # device name -> host (names unique in the batch)
                    "listeners": [{"host": "h2", "proto": "tcp", "addr": "0.0.0.0", "port": 80,
@@ -330,32 +330,39 @@ class Lab:
                 devmap[d] = (w["id"], h)
         results = {w["id"]: [] for w in worlds}
         gap = float(self.spec.get("gap", 0.02))
-        settle = float(self.spec.get("settle", 0.6))
+        settle = float(self.spec.get("settle", 0.8))
         open(os.path.join(self.trace, "tracing_on"), "w").write("1")
         rounds = max([len(w["queries"]) for w in worlds] + [0])
         self.serve(mono() + 0.05)
         for r in range(rounds):
             self.records = []
             self.deliveries = []
-            sends = []   # (t, world, query, res, keep)
+            sends = []
+            # each probe lives `settle` seconds (below the 1 s SYN retransmission timeout), then its socket is
+            # closed (TCP with RST); what happens after its close is not its evidence
+            def close_due(now):
+                for s in sends:
+                    if s["keep"] and s["close"] <= now:
+                        s["closed"] = mono()
+                        self.close_probe(s["keep"], s["res"])
+                        s["keep"] = None
             for w in worlds:
                 if r >= len(w["queries"]):
                     continue
                 q = w["queries"][r]
                 t = mono()
                 res, keep = self.send(w, q)
-                sends.append({"t": t, "world": w, "q": q, "res": res, "keep": keep})
+                sends.append({"t": t, "close": t + settle, "closed": t + settle, "world": w, "q": q, "res": res, "keep": keep})
                 self.serve(t + gap)
-            self.serve(mono() + settle)
-            t_close = mono()
-            for s in sends:
-                if s["keep"]:
-                    self.close_probe(s["keep"], s["res"])
-            self.serve(mono() + 0.05)
+                close_due(mono())
+            while any(s["keep"] for s in sends):
+                self.serve(min(s["close"] for s in sends if s["keep"]))
+                close_due(mono())
+            self.serve(max([s["close"] for s in sends] + [mono()]) + 0.05)
             events = self.read_trace()
             for i, s in enumerate(sends):
-                end = sends[i + 1]["t"] if i + 1 < len(sends) else t_close
-                results[s["world"]["id"]].append(analyse(s, end, t_close, events, self.records, self.deliveries, devmap, sends))
+                end = sends[i + 1]["t"] if i + 1 < len(sends) else s["closed"]
+                results[s["world"]["id"]].append(analyse(s, min(end, s["closed"]), s["closed"], events, self.records, self.deliveries, devmap, sends))
         open(os.path.join(self.trace, "tracing_on"), "w").write("0")
         for w in self.spec["worlds"]:
             rec = {"id": w["id"]}
@@ -429,6 +436,19 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
     seen = [x for x in allseen if not background(x)]
     # drops: by receiving device when it is one of ours; lo and locally generated skbs by time
     drops, last_rx = [], {}
+    # A TCP probe's client answers the SYN/ACK with an ACK (nfsim follows the SYN and its answer only): drops
+    # of that ACK on the sender are not evidence. It is generated while the SYN/ACK is received: after the
+    # first receive event on one of the sender's devices (over lo: after the second, the first being the SYN).
+    sender_devs = {d for d, o in devmap.items() if o == (wid, sender)}
+    answer_rx, lo_rx = None, []
+    for e in events:
+        if e["ev"] == "rx" and t0 <= e["t"] < t_close:
+            if e["dev"] in sender_devs and answer_rx is None:
+                answer_rx = e
+            if e["dev"] == "lo":
+                lo_rx.append(e)
+    if q["proto"] == "tcp" and answer_rx is None and len(lo_rx) >= 2:
+        answer_rx = lo_rx[1]
     for e in events:
         if e["ev"] == "rx":
             last_rx[e["skb"]] = e
@@ -436,7 +456,8 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         if not (t0 <= e["t"] < t_close):
             continue
         rx = last_rx.get(e["skb"])
-        if rx and e["t"] - rx["t"] > 0.05:
+        # a receive event before the probe was sent belongs to an earlier skb at the same address (slab reuse)
+        if rx and (e["t"] - rx["t"] > 0.05 or rx["t"] < t0):
             rx = None
         host = None
         if rx and rx["dev"] != "lo":
@@ -468,6 +489,9 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
                 via = "locally generated (no receive event)"
         if e["location"].startswith(("packet_rcv", "tpacket_rcv")):
             continue   # our own capture sockets
+        if q["proto"] == "tcp" and answer_rx is not None and e["t"] > answer_rx["t"] and (
+                (rx is None and host is None) or (host == sender and rx is not None and rx["dev"] == "lo" and len(lo_rx) >= 3 and rx["t"] >= lo_rx[2]["t"])):
+            continue   # the client's ACK
         d = {"reason": e["reason"], "location": e["location"], "via": via}
         if host:
             d["host"] = host
@@ -487,6 +511,17 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
                     d["socket"] = "tcp:%s:%d" % (lst[0]["addr"], lst[0]["port"])
                 delivered.append(d)
                 break
+        if not delivered and not synack:
+            # no SYN/ACK anywhere: a listener whose SYN/ACK has no route back drops the request without a
+            # trace (tcp_conn_request: route_req fails, drop_and_free): the SYN ends where it was last received,
+            # not passed on and not dropped, at a listener of its port
+            syns = [x for x in seen if x["proto"] == 6 and x.get("flags") == "S" and x.get("sport") == sport]
+            last = syns[-1] if syns else None
+            if last and last["dir"] == "in" and last["iface"] != "lo" and not any(d.get("host") == last["host"] for d in drops):
+                lst = [l for l in w["listeners"] if l["host"] == last["host"] and l["proto"] == "tcp" and l["port"] == last["dport"] and l["addr"] in ("0.0.0.0", last["dst"])]
+                if lst:
+                    delivered.append({"host": last["host"], "socket": "tcp:%s:%d" % (lst[0]["addr"], lst[0]["port"]),
+                                      "via": "SYN received by a listener, no SYN/ACK sent"})
     if q["proto"] == "icmp":
         ident = int(q["args"][2])
         itype = int(q["args"][4]) if len(q["args"]) > 4 else 8

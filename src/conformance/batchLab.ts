@@ -53,6 +53,14 @@ let running: ReturnType<typeof spawn> | undefined;
  * namespace's first ARP request would carry the first packet's source address, which rp_filter or a martian
  * check on the peer can refuse (arp_process) — the packet would then wait for ARP and die as NEIGH_FAILED.
  */
+/**
+ * The lab's TCP probes last less than a second; a server whose SYN/ACK was not acknowledged (dropped on the
+ * way back) would send it again after 1 s, into a later probe's time. No retransmission: tcp_synack_retries=0.
+ */
+function noSynAckRetries(world: World): string[] {
+  return world.hosts.map((h) => `ip netns exec "$LAB_PREFIX-${h.name}" sysctl -qw net.ipv4.tcp_synack_retries=0`);
+}
+
 export function neighbourLines(world: World): string[] {
   const out: string[] = [];
   for (const h of world.hosts) {
@@ -100,9 +108,9 @@ export async function runBatch(items: BatchItem[], opts: { prefix: string; gap?:
           sentIndex.get(it.id)!.push(i);
         }
       });
-      return { id: it.id, prefix: `${opts.prefix}-${k}`, hosts: it.world.hosts.map((h) => h.name), build: [...b.lines, ...neighbourLines(it.world)].join('\n'), devs, listeners: b.listeners, queries };
+      return { id: it.id, prefix: `${opts.prefix}-${k}`, hosts: it.world.hosts.map((h) => h.name), build: [...b.lines, ...neighbourLines(it.world), ...noSynAckRetries(it.world)].join('\n'), devs, listeners: b.listeners, queries };
     });
-    const spec = { labdir: labDir(), gap: opts.gap ?? 0.02, settle: opts.settle ?? 0.6, counters: opts.counters ?? false, jobs: opts.jobs ?? 2, worlds };
+    const spec = { labdir: labDir(), gap: opts.gap ?? 0.02, settle: opts.settle ?? 0.8, counters: opts.counters ?? false, jobs: opts.jobs ?? 2, worlds };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));
     const out = join(dir, 'out.json');
     const stderr: string[] = [];
