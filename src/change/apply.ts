@@ -29,7 +29,7 @@ function hostIndex(world: World, c: ChangeCommand): number {
   return i;
 }
 
-function applyOne(c: ChangeCommand, host: Host, file: string, warnings: InputIssue[]): string {
+function applyOne(c: ChangeCommand, host: Host, file: string, warnings: InputIssue[], tables: Set<string>): string {
   const ctx: CommandContext = { host, file, text: c.text, loc: c.loc, warnings };
   switch (c.kind) {
     case 'iptables':
@@ -39,7 +39,7 @@ function applyOne(c: ChangeCommand, host: Host, file: string, warnings: InputIss
     case 'sysctl':
       return applySysctl(c.cmd, host, c.loc, file, c.text);
     case 'ip-route':
-      return applyRoute(c.cmd, host, c.loc, c.text);
+      return applyRoute(c.cmd, host, c.loc, c.text, tables);
     case 'ip-addr':
       return applyAddr(c.cmd, host, c.loc, c.text);
     case 'ip-rule':
@@ -58,11 +58,14 @@ export interface ApplyResult {
 export function applyChanges(world: World, script: ChangeScript): ApplyResult {
   const applied: AppliedChange[] = [];
   const warnings: InputIssue[] = [];
+  // routing tables created by the script, per host (the model lists routes, not tables)
+  const tables = new Map<number, Set<string>>();
   const next = immer.produce(world, (draft) => {
     for (const c of script.commands) {
       const i = hostIndex(world, c);
       const host = draft.hosts[i] as Host;
-      const description = applyOne(c, host, script.file, warnings);
+      if (!tables.has(i)) tables.set(i, new Set());
+      const description = applyOne(c, host, script.file, warnings, tables.get(i)!);
       applied.push({ host: host.name, command: c.text, loc: c.loc, description });
     }
   });

@@ -17,6 +17,7 @@ import { parseNet } from '../parse/inet.js';
 import { confKey } from '../parse/sysctlView.js';
 import { issueAt, refuse } from './refuse.js';
 import { insertRoute } from './routeOrder.js';
+import { validPrefsrc } from './prefsrc.js';
 import { findIface, linkdown, routesKnown, unknownVerb } from './ipRoute.js';
 import type { Word } from './shellWords.js';
 
@@ -108,6 +109,8 @@ const host32 = (addr: number): IpNet => ({ family: 4, addr: formatIpv4(addr), le
 /** fib_add_ifaddr */
 function addRoutes(host: Host, iface: Interface, a: IfAddress, prim: IfAddress, loc: SourceLoc): void {
   const put = (r: Route) => {
+    // fib_magic → fib_table_insert: a route whose source is not (yet) a local address is silently not added
+    if (!validPrefsrc(host, r, r.prefsrc!)) return;
     if (!host.routes.some((x) => x.table === r.table && x.type === r.type && x.dst.addr === r.dst.addr && x.dst.len === r.dst.len && x.nexthops[0]?.dev === r.nexthops[0]?.dev && x.prefsrc === r.prefsrc)) insertRoute(host.routes, r);
   };
   const src = prim.local.addr;

@@ -11,6 +11,7 @@ import { canonicalTable, parseDsfield, ROUTE_TYPES } from '../parse/ipRoute.js';
 import { formatRoute } from '../parse/ipRouteWrite.js';
 import { issueAt, refuse } from './refuse.js';
 import { insertRoute, sameKey } from './routeOrder.js';
+import { validPrefsrc } from './prefsrc.js';
 import type { Word } from './shellWords.js';
 
 export type RouteOp = 'add' | 'del' | 'replace' | 'change' | 'append';
@@ -166,7 +167,6 @@ export function routesKnown(host: Host, at: Word | SourceLoc, text: string): voi
     refuse(at, text, `host ${host.name} has no ip-route input: its routes are not known`, `add ${host.name}/ip-route (ip route show table all)`);
 }
 
-const localAddrs = (host: Host) => host.interfaces.flatMap((i) => i.addresses.filter((a) => a.family === 4).map((a) => a.local.addr));
 
 /** fib_check_nh_v4_gw: the gateway must be reached by a link- or host-scope unicast route. */
 function gatewayDev(host: Host, cmd: RouteCommand, table: string, text: string): string {
@@ -217,7 +217,7 @@ function buildRoute(host: Host, cmd: RouteCommand, loc: SourceLoc, text: string)
   const scope = cmd.scope ?? (type === 'local' || type === 'nat' ? 'host' : type === 'broadcast' || type === 'multicast' || type === 'anycast' ? 'link' : type === 'unicast' && !cmd.via ? 'link' : 'global');
   if (scope !== 'global') r.scope = scope;
   if (cmd.src) {
-    if (!localAddrs(host).includes(cmd.src)) refuse(cmd.srcWord!, text, 'Error: Invalid prefsrc address.', `${cmd.src} is not an address of ${host.name}`);
+    if (!validPrefsrc(host, r, cmd.src)) refuse(cmd.srcWord!, text, 'Error: Invalid prefsrc address.', `${cmd.src} is not a local address of ${host.name} (table ${r.table === 'main' ? 'local' : r.table})`);
     r.prefsrc = cmd.src;
   }
   if (cmd.metric) r.metric = cmd.metric;
@@ -248,17 +248,25 @@ function deleteMatch(r: Route, cmd: RouteCommand, table: string): boolean {
 
 const sameRoute = (a: Route, b: Route) => formatRoute({ ...a, loc: b.loc }) === formatRoute(b);
 
-export function applyRoute(cmd: RouteCommand, host: Host, loc: SourceLoc, text: string): string {
+/** Routing tables that exist on a host: main and local always (ip_fib_net_init), any table with a route, and
+ * any table a route was added to during the script (the kernel keeps a table once created, even empty). */
+export function existingTables(host: Host, created: Set<string>): Set<string> {
+  return new Set(['main', 'local', ...host.routes.filter((r) => r.family === 4).map((r) => r.table), ...created]);
+}
+
+export function applyRoute(cmd: RouteCommand, host: Host, loc: SourceLoc, text: string, created: Set<string> = new Set()): string {
   routesKnown(host, cmd.opWord, text);
   if (cmd.op === 'del') {
     const type = cmd.type;
     const table = cmd.table ?? (type === 'local' || type === 'broadcast' || type === 'nat' || type === 'anycast' ? 'local' : 'main');
+    if (!existingTables(host, created).has(table)) refuse(cmd.dstWord, text, 'Error: FIB table does not exist.', `host ${host.name} has no route in table ${table}`);
     const i = host.routes.findIndex((r) => deleteMatch(r, cmd, table));
     if (i < 0) refuse(cmd.dstWord, text, 'RTNETLINK answers: No such process', `no route ${cmd.dstWord.text} in table ${table} matches`);
     const [gone] = host.routes.splice(i, 1);
     return `route deleted: ${formatRoute(gone)}`;
   }
   const r = buildRoute(host, cmd, loc, text);
+  created.add(r.table); // fib_new_table: RTM_NEWROUTE creates the table, even when the route is refused
   const same = host.routes.findIndex((x) => sameKey(x, r));
   switch (cmd.op) {
     case 'add':

@@ -69,8 +69,11 @@ export function insertUserChain(t: Table, ch: Chain): void {
 
 const quoteWord = (w: Word) => (/^[^\s"'\\]+$/.test(w.text) && !w.quoted ? w.text : `"${w.text.replace(/["\\]/g, (c) => '\\' + c)}"`);
 
-/** Decode the rule specification of the command with the dump's rule decoder. */
-export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx: CommandContext, legacy: boolean): Rule {
+const NAT_DROP = '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.';
+
+/** Decode the rule specification of the command with the dump's rule decoder. `commitCheck` throws what
+ * the kernel says when the rule is committed (after the chain was found). */
+export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx: CommandContext, legacy: boolean): { rule: Rule; commitCheck: () => void } {
   const words = cmd.spec;
   // Columns passed to the decoder are word numbers (words may sit on continuation lines); mapped back below.
   const cols = words.map((_, k) => k + 1);
@@ -92,20 +95,47 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
     if (legacy) usage(cmd, w, ctx, `Couldn't load target \`${res.missingChain.name}':No such file or directory`, `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`, true);
     usage(cmd, w, ctx, `Chain '${res.missingChain.name}' does not exist`, `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`);
   }
+  // iptables' command line check (iptables.c do_command4), before anything reaches the kernel
+  if (table.name === 'nat' && rule.target?.kind === 'verdict' && rule.target.name === 'DROP')
+    usage(cmd, back(rule.target.loc), ctx, NAT_DROP, 'filter in the filter table', legacy);
+  let commitCheck = () => {};
   for (const w of res.warnings) {
     const loc = back(w.loc);
     // x_tables check_target refuses a target outside its tables when the rule is committed
     if (/is only valid in the/.test(w.message)) {
       const hint = `${w.message.replace(/ \(the kernel.*$/, '')}: the kernel refuses the rule (x_tables check_target); use the right table with -t`;
-      if (legacy) tool(cmd, loc, ctx, "Invalid argument. Run `dmesg' for more information.", hint);
-      usage(cmd, loc, ctx, ` ${NFT_OP[cmd.op] ?? 'RULE_APPEND'} failed (Invalid argument): rule in chain ${chain}`, hint);
+      commitCheck = () => {
+        if (legacy) tool(cmd, loc, ctx, "Invalid argument. Run `dmesg' for more information.", hint);
+        usage(cmd, loc, ctx, ` ${NFT_OP[cmd.op] ?? 'RULE_APPEND'} failed (Invalid argument): rule in chain ${chain}`, hint);
+      };
+      continue;
     }
     ctx.warnings.push({ ...w, loc });
   }
   rule.loc = ctx.loc;
   for (const m of rule.matches) m.loc = back(m.loc);
   if (rule.target) rule.target.loc = back(rule.target.loc);
-  return rule;
+  return { rule, commitCheck };
+}
+
+/** iptables-nft registers a table on the first command that writes to it (and iptables-save lists only
+ * registered tables); -F CHAIN of a built-in chain creates it too. */
+function createsTable(cmd: IptablesCommand): boolean {
+  if (cmd.op === 'A' || cmd.op === 'I' || cmd.op === 'N' || cmd.op === 'P') return true;
+  return cmd.op === 'F' && !!cmd.chain && (BUILTIN_CHAINS[cmd.table as TableName] as readonly string[]).includes(cmd.chain.text);
+}
+
+/** A command on a table iptables-nft has not registered: nothing to flush/zero/delete, or no such chain. */
+function missingTable(cmd: IptablesCommand, ctx: CommandContext): string {
+  const tn = cmd.table as TableName;
+  if (cmd.spec.length) {
+    // the rule is decoded first: its errors come before the chain lookup
+    const scratch: Table = { name: tn, loc: ctx.loc, chains: BUILTIN_CHAINS[tn].map((h) => ({ name: h, builtin: true, policy: 'ACCEPT' as const, declared: true, loc: ctx.loc, rules: [] })) };
+    buildRule(cmd, scratch, cmd.chain!.text, ctx, false);
+  }
+  if (!cmd.chain && (cmd.op === 'F' || cmd.op === 'Z' || cmd.op === 'X')) return `${tn}: the table is not in use: nothing to do`;
+  if (cmd.op === 'D' && cmd.num === undefined) tool(cmd, cmd.opWord, ctx, 'Bad rule (does a matching rule exist in that chain?).', `table ${tn} is not in use (no rules)`);
+  return tool(cmd, cmd.chain ?? cmd.opWord, ctx, 'No chain/target/match by that name.', `table ${tn} is not in use (iptables-nft registers it on the first rule, chain or policy)`);
 }
 
 const sameRule = (a: Rule, b: Rule, family: 4 | 6, table: string) => saveRuleBody(a, family, table) === saveRuleBody(b, family, table);
@@ -119,8 +149,13 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
     legacy
       ? usage(cmd, tw, ctx, `can't initialize iptables table \`${cmd.table}': Table does not exist (do you need to insmod?)`, `Perhaps iptables or your kernel needs to be upgraded. Tables are ${TABLE_NAMES.join(', ')}`, true)
       : usage(cmd, tw, ctx, `table '${cmd.table}' does not exist`, `Perhaps iptables or your kernel needs to be upgraded. Tables are ${TABLE_NAMES.join(', ')}`);
+  if (!(TABLE_NAMES as readonly string[]).includes(cmd.table)) badTable();
+  if (!legacy && !rs.tables.some((x) => x.name === cmd.table) && !createsTable(cmd)) return missingTable(cmd, ctx);
   const t = tableOf(rs, cmd.table, ctx.loc, badTable);
   const noChain = (w: Word): never => tool(cmd, w, ctx, 'No chain/target/match by that name.', `table ${t.name} has chains ${t.chains.map((c) => c.name).join(', ')}`);
+  /** iptables-nft creates a built-in chain in the kernel on first use, and iptables-save lists it either way:
+   * an empty built-in chain with the default policy may not exist, and then -D N, -R N and -X say so. */
+  const nftAbsent = (c: Chain) => !legacy && c.builtin && c.rules.length === 0 && (c.policy ?? 'ACCEPT') === 'ACCEPT';
   const find = (w: Word): Chain => t.chains.find((c) => c.name === w.text) ?? noChain(w);
   const where = `${t.name} ${cmd.chain?.text ?? ''}`.trim();
   const counters = () => (rs.hasCounters ? { counters: { packets: 0, bytes: 0 } } : {});
@@ -129,31 +164,36 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
     case 'A':
     case 'I':
     case 'R': {
-      const rule = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
+      const { rule, commitCheck } = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
       Object.assign(rule, counters());
       const ch = find(cmd.chain!);
       if (cmd.op === 'A') {
+        commitCheck();
         ch.rules.push(rule);
         return `${where}: rule ${ch.rules.length} appended: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
       }
       const n = cmd.num ?? 1;
+      if (cmd.op === 'R' && nftAbsent(ch)) noChain(cmd.chain!);
       if (cmd.op === 'I') {
         if (n > ch.rules.length + 1) tool(cmd, cmd.numWord!, ctx, 'Index of insertion too big.', `${ch.name} has ${ch.rules.length} rules: insert at 1..${ch.rules.length + 1}`);
+        commitCheck();
         ch.rules.splice(n - 1, 0, rule);
         return `${where}: rule inserted at ${n}: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
       }
       if (n > ch.rules.length) tool(cmd, cmd.numWord!, ctx, 'Index of replacement too big.', `${ch.name} has ${ch.rules.length} rules`);
+      commitCheck();
       ch.rules[n - 1] = rule;
       return `${where}: rule ${n} replaced: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
     }
     case 'D': {
       if (cmd.num !== undefined) {
         const ch = find(cmd.chain!);
+        if (nftAbsent(ch)) noChain(cmd.chain!);
         if (cmd.num > ch.rules.length) tool(cmd, cmd.numWord!, ctx, 'Index of deletion too big.', `${ch.name} has ${ch.rules.length} rules`);
         const [gone] = ch.rules.splice(cmd.num - 1, 1);
         return `${where}: rule ${cmd.num} deleted: -A ${ch.name}${saveRuleBody(gone, cmd.family, t.name)}`;
       }
-      const rule = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
+      const { rule } = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
       const ch = find(cmd.chain!);
       // iptables -D compares the whole rule as it would be added (matches with their options, target), not
       // the counters: the first rule that prints the same is deleted.
@@ -175,6 +215,7 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
         const nftBusy = () => usage(cmd, at, ctx, ` CHAIN_DEL failed (Device or resource busy): chain ${c.name}`, c.builtin ? 'built-in chains cannot be deleted' : `the chain must be empty (-F ${c.name}) and no rule may jump to it`);
         if (c.builtin) {
           if (legacy) tool(cmd, at, ctx, 'Invalid argument. Run `dmesg\' for more information.', 'built-in chains cannot be deleted');
+          if (nftAbsent(c)) noChain(at as Word);
           nftBusy();
         }
         const refs = t.chains.flatMap((o) => o.rules.filter((r) => r.target?.kind === 'chain' && r.target.name === c.name).map(() => o.name));
@@ -209,11 +250,11 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
     }
     case 'P': {
       const pol = cmd.policy!.text;
+      // checked on the command line, before the chain (iptables.c)
+      if (t.name === 'nat' && pol === 'DROP') usage(cmd, cmd.policy!, ctx, NAT_DROP, 'filter in the filter table', legacy);
       const c = t.chains.find((x) => x.name === cmd.chain!.text);
       if (!c || !c.builtin) tool(cmd, cmd.chain!, ctx, 'Bad built-in chain name.', `built-in chains of ${t.name}: ${BUILTIN_CHAINS[t.name].join(', ')}`);
       if (pol !== 'ACCEPT' && pol !== 'DROP') tool(cmd, cmd.policy!, ctx, "Bad policy name. Run `dmesg' for more information.", 'a built-in chain policy is ACCEPT or DROP');
-      if (t.name === 'nat' && pol === 'DROP')
-        usage(cmd, cmd.policy!, ctx, '\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.', 'filter in the filter table', legacy);
       const was = c.policy ?? 'ACCEPT';
       c.policy = pol;
       return `${t.name} ${c.name}: policy ${was} → ${pol}`;

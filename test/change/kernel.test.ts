@@ -6,6 +6,7 @@
  * sysctl; skipped visibly otherwise, and a failure when CI=true.
  */
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -238,6 +239,62 @@ describe('change scripts on the real kernel', () => {
         expect({ cmd: c.text, err: r.stderr, ok: r.status === 0 }).toEqual({ cmd: c.text, err: '', ok: true });
       }
       compareWithKernel(res.world);
+    } finally {
+      spawnSync('ip', ['netns', 'del', NS]);
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 20_000);
+
+  it('generated scripts: each command is accepted or refused as the tools do, and the end state agrees', () => {
+    const chain = fc.constantFrom('INPUT', 'FORWARD', 'OUTPUT', 'BASE', 'NEW1', 'NEW2', 'PREROUTING', 'POSTROUTING');
+    const table = fc.constantFrom('filter', 'nat', 'mangle', 'raw');
+    const net = fc.tuple(fc.constantFrom(10, 172, 192), fc.integer({ min: 0, max: 3 }), fc.constantFrom(8, 16, 24, 32)).map(([a, b, l]) => (l === 8 ? `${a}.0.0.0/8` : l === 16 ? `${a}.${b}.0.0/16` : l === 24 ? `${a}.${b}.1.0/24` : `${a}.${b}.1.1`));
+    const spec = fc.tuple(fc.option(net, { nil: undefined }), fc.constantFrom('', '-p tcp --dport 22', '-p udp -m udp --sport 53', '-m comment --comment "x y"', '-o eth1', '-m conntrack --ctstate NEW'), fc.constantFrom('ACCEPT', 'DROP', 'RETURN', 'BASE', 'NEW1', 'MASQUERADE', 'LOG --log-prefix "p "', 'MARK --set-mark 0x2'))
+      .map(([n, m, t]) => `${n ? `-s ${n} ` : ''}${m} -j ${t}`.replace(/\s+/g, ' '));
+    const cmd = fc.oneof(
+      { arbitrary: fc.tuple(table, chain, spec).map(([t, c, r]) => `iptables -t ${t} -A ${c} ${r}`), weight: 4 },
+      fc.tuple(table, chain, fc.integer({ min: 1, max: 3 }), spec).map(([t, c, n, r]) => `iptables -t ${t} -I ${c} ${n} ${r}`),
+      fc.tuple(table, chain, spec).map(([t, c, r]) => `iptables -t ${t} -D ${c} ${r}`),
+      fc.tuple(table, chain, fc.integer({ min: 1, max: 3 })).map(([t, c, n]) => `iptables -t ${t} -D ${c} ${n}`),
+      fc.tuple(table, chain, fc.integer({ min: 1, max: 3 }), spec).map(([t, c, n, r]) => `iptables -t ${t} -R ${c} ${n} ${r}`),
+      fc.tuple(table, fc.constantFrom('NEW1', 'NEW2', 'BASE')).map(([t, c]) => `iptables -t ${t} -N ${c}`),
+      fc.tuple(table, fc.constantFrom('NEW1', 'NEW2', 'BASE')).map(([t, c]) => `iptables -t ${t} -X ${c}`),
+      fc.tuple(table, fc.option(chain, { nil: undefined })).map(([t, c]) => `iptables -t ${t} -F${c ? ' ' + c : ''}`),
+      fc.tuple(table, chain, fc.constantFrom('ACCEPT', 'DROP')).map(([t, c, p]) => `iptables -t ${t} -P ${c} ${p}`),
+      fc.tuple(table, fc.constantFrom('NEW1', 'NEW2', 'BASE'), fc.constantFrom('NEW1', 'NEW2', 'BASE')).map(([t, a, b]) => `iptables -t ${t} -E ${a} ${b}`),
+      { arbitrary: fc.tuple(fc.constantFrom('add', 'del', 'replace', 'append', 'change'), net, fc.constantFrom('via 10.1.0.254', 'dev eth1', 'via 10.2.0.9 metric 5', '', 'table 100 dev eth0', 'dev eth0 src 10.1.0.1', 'via 10.1.0.1')).map(([o, n, a]) => `ip route ${o} ${n} ${a}`.trim()), weight: 3 },
+      fc.tuple(fc.constantFrom('blackhole', 'unreachable', 'prohibit'), net, fc.constantFrom('', 'metric 3', 'table 100')).map(([t, n, m]) => `ip route add ${t} ${n} ${m}`.trim()),
+      { arbitrary: fc.tuple(fc.constantFrom('add', 'del'), fc.integer({ min: 1, max: 4 }), fc.constantFrom(24, 32, 30), fc.constantFrom('eth0', 'eth1', 'eth3'), fc.constantFrom('', 'brd +', 'noprefixroute')).map(([o, x, l, d, f]) => `ip addr ${o} 10.1.0.${x}/${l} ${o === 'add' ? f : ''} dev ${d}`.replace(/\s+/g, ' ')), weight: 2 },
+      fc.tuple(fc.constantFrom('add', 'del'), net, fc.constantFrom('table 100', 'lookup main', 'prohibit', 'pref 200 table 7')).map(([o, n, t]) => `ip rule ${o} from ${n} ${t}`),
+      fc.tuple(fc.constantFrom('ip_forward', 'conf.eth0.rp_filter', 'conf.all.forwarding', 'conf.eth1.promote_secondaries', 'conf.default.forwarding'), fc.constantFrom('0', '1', '2')).map(([k, v]) => `sysctl -w net.ipv4.${k}=${v}`),
+    );
+    const scripts = fc.sample(fc.array(cmd, { minLength: 40, maxLength: 40 }), { numRuns: 3, seed: 42 });
+    const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
+    try {
+      for (const script of scripts) {
+        setup();
+        capture(join(tmp, 'h'));
+        let model = loadWorld(join(tmp, 'h'));
+        const got: string[] = [];
+        const want: string[] = [];
+        for (const c of script) {
+          const r = sh(c);
+          want.push(`${c} => ${r.ok ? 'ok' : r.err.split('\n').find((l) => l.trim() !== '')!.trim()}`);
+          try {
+            model = applyChanges(model, parseChangeScript(c + '\n', 'g.sh')).world;
+            got.push(`${c} => ok`);
+          } catch (e) {
+            if (!(e instanceof InputError)) throw e;
+            got.push(`${c} => ${e.issues[0].message.split('\n').find((l) => l.trim() !== '')!.trim()}`);
+          }
+        }
+        expect(got, script.join('\n')).toEqual(want);
+        try {
+          compareWithKernel(model);
+        } catch (e) {
+          throw new Error(`after the generated script\n${script.join('\n')}\n${(e as Error).message}`);
+        }
+      }
     } finally {
       spawnSync('ip', ['netns', 'del', NS]);
       rmSync(tmp, { recursive: true, force: true });
