@@ -130,7 +130,8 @@ function addRoutes(host: Host, iface: Interface, a: IfAddress, prim: IfAddress, 
 function dropRoutes(host: Host, dev: string, a: IfAddress, src: string): void {
   const prefix = net(a);
   const brd = [a.broadcast, a.local.len < 31 ? formatIpv4((prefix | ~prefixMask(a.local.len)) >>> 0) : undefined].filter(Boolean);
-  const other = host.interfaces.some((i) => i.addresses.some((x) => x !== a && x.family === 4 && x.local.addr === a.local.addr));
+  // LOCAL_OK: only another address of the same device with the same local address keeps the local route
+  const other = host.interfaces.some((i) => i.name === dev && i.addresses.some((x) => x !== a && x.family === 4 && x.local.addr === a.local.addr));
   host.routes = host.routes.filter((r) => {
     if (r.family !== 4 || r.proto !== 'kernel' || r.nexthops[0]?.dev !== dev || r.prefsrc !== src) return true;
     if (r.type === 'local' && r.dst.len === 32 && r.dst.addr === a.local.addr) return other;

@@ -6,7 +6,7 @@
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from '../model/iptables.js';
 import type { Host } from '../model/host.js';
 import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
-import { parseRuleWords } from '../parse/iptablesSave.js';
+import { parseRuleWords, VERDICTS } from '../parse/iptablesSave.js';
 import { saveRuleBody } from '../parse/iptablesSaveWrite.js';
 import type { IptablesCommand } from './iptablesCommand.js';
 import { refuse } from './refuse.js';
@@ -85,11 +85,20 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
       file: ctx.file, line, family: cmd.family, table, chain, text: words.map(quoteWord).join(' '),
     });
   } catch (e) {
+    // the decoder refuses -i/-o in the wrong built-in chain while reading the options; iptables checks the
+    // nat table's -j DROP first
+    const k = words.findIndex((w) => !w.quoted && (w.text === '-j' || w.text === '--jump') && words[words.indexOf(w) + 1]?.text === 'DROP');
+    if (e instanceof InputError && table.name === 'nat' && k >= 0 && /^Can't use -[io] with/.test(e.issues[0]?.message ?? ''))
+      usage(cmd, words[k + 1], ctx, NAT_DROP, 'filter in the filter table', legacy);
     if (e instanceof InputError)
       throw new InputError(e.issues.map((i) => ({ ...i, loc: back(i.loc), message: `${cmd.program} v1.8.9 (${legacy ? 'legacy' : 'nf_tables'}): ${i.message}`, text: ctx.text })));
     throw e;
   }
   const rule = res.rule;
+  // iptables checks -i/-o against the chain's name, whatever the table (generic_opt_check in do_command4);
+  // the dump decoder only does so for the table's built-in chains
+  const dir = (chain === 'PREROUTING' || chain === 'INPUT') && rule.outIface ? 'o' : (chain === 'POSTROUTING' || chain === 'OUTPUT') && rule.inIface ? 'i' : undefined;
+  if (dir) usage(cmd, words.find((w) => !w.quoted && (w.text === `-${dir}` || w.text === (dir === 'o' ? '--out-interface' : '--in-interface'))) ?? cmd.opWord, ctx, `Can't use -${dir} with ${chain}\n`, undefined, legacy);
   if (res.missingChain) {
     const w = words[res.missingChain.col - 1] ?? cmd.opWord;
     if (legacy) usage(cmd, w, ctx, `Couldn't load target \`${res.missingChain.name}':No such file or directory`, `create the chain first: ${cmd.program} -t ${table.name} -N ${res.missingChain.name}`, true);
@@ -194,12 +203,13 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
         return `${where}: rule ${cmd.num} deleted: -A ${ch.name}${saveRuleBody(gone, cmd.family, t.name)}`;
       }
       const { rule } = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
-      const ch = find(cmd.chain!);
+      // iptables-nft looks for the rule, not the chain: a missing chain is a missing rule
+      const ch = legacy ? find(cmd.chain!) : t.chains.find((c) => c.name === cmd.chain!.text);
       // iptables -D compares the whole rule as it would be added (matches with their options, target), not
       // the counters: the first rule that prints the same is deleted.
-      const i = ch.rules.findIndex((r) => sameRule(r, rule, cmd.family, t.name));
-      if (i < 0) tool(cmd, cmd.opWord, ctx, 'Bad rule (does a matching rule exist in that chain?).', `no rule of ${ch.name} reads -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`);
-      ch.rules.splice(i, 1);
+      const i = ch ? ch.rules.findIndex((r) => sameRule(r, rule, cmd.family, t.name)) : -1;
+      if (!ch || i < 0) tool(cmd, cmd.opWord, ctx, 'Bad rule (does a matching rule exist in that chain?).', ch ? `no rule of ${ch.name} reads -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}` : `table ${t.name} has no chain ${cmd.chain!.text}`);
+      ch!.rules.splice(i, 1);
       return `${where}: rule ${i + 1} deleted: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
     }
     case 'N': {
@@ -260,15 +270,16 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
       return `${t.name} ${c.name}: policy ${was} → ${pol}`;
     }
     case 'E': {
-      const c = find(cmd.chain!);
       const nn = cmd.newName!.text;
+      // the new name is checked first (TC_RENAME_CHAIN, nft_chain_user_rename); verdict names are taken too
+      if (t.chains.some((x) => x.name === nn) || VERDICTS.has(nn)) tool(cmd, cmd.newName!, ctx, 'File exists.');
+      const c = find(cmd.chain!);
       if (c.builtin) {
         if (legacy) tool(cmd, cmd.chain!, ctx, 'No chain/target/match by that name.', 'built-in chains cannot be renamed');
         // iptables-nft renames the base chain; iptables-save then reports "incompatible base-chains"
         refuse(cmd.chain!, ctx.text, `unsupported: renaming the built-in chain ${c.name} is not modelled by nfsim`,
           'iptables-nft renames the base chain, and iptables-save then cannot list the table; iptables-legacy refuses it');
       }
-      if (t.chains.some((x) => x.name === nn)) tool(cmd, cmd.newName!, ctx, 'File exists.');
       if (nn.length > 28) usage(cmd, cmd.newName!, ctx, `chain name \`${nn}' too long (must be under 29 chars)`);
       const old = c.name;
       t.chains = t.chains.filter((x) => x !== c);

@@ -196,15 +196,15 @@ const lines = (s: string) => s.split('\n').map((l) => l.trimEnd()).filter((l) =>
 const addrs = (ifs: Host['interfaces']) =>
   ifs.flatMap((i) => i.addresses.filter((a) => a.family === 4).map((a) => `${i.name} ${a.local.addr}/${a.local.len} brd=${a.broadcast ?? '-'} ${a.secondary ? 'secondary' : 'primary'} ${a.scope} metric=${a.metric ?? 0} ${a.flags.join(',')}`));
 
-function compareWithKernel(model: World): void {
+function compareWithKernel(model: World, label = ''): void {
   const h = model.hosts[0];
-  expect(lines(saveRuleset(h.iptables!))).toEqual(lines(must('iptables-save')));
-  expect(h.routes.filter((r) => r.family === 4).map(formatRoute)).toEqual(lines(must('ip -4 route show table all')));
-  expect(h.rules.filter((r) => r.family === 4).map(formatRule)).toEqual(lines(must('ip -4 rule show')));
-  expect(addrs(h.interfaces)).toEqual(addrs(parseIpAddr(must('ip addr show'), 'kernel')));
+  expect(lines(saveRuleset(h.iptables!)), label).toEqual(lines(must('iptables-save')));
+  expect(h.routes.filter((r) => r.family === 4).map(formatRoute), label).toEqual(lines(must('ip -4 route show table all')));
+  expect(h.rules.filter((r) => r.family === 4).map(formatRule), label).toEqual(lines(must('ip -4 rule show')));
+  expect(addrs(h.interfaces), label).toEqual(addrs(parseIpAddr(must('ip addr show'), 'kernel')));
   const real = parseSysctl(must('sysctl -a 2>/dev/null'), 'kernel').values;
   const conf = (v: Record<string, string>) => Object.fromEntries(Object.entries(v).filter(([k]) => /^net\.ipv4\.(ip_forward|conf\.)/.test(k)));
-  expect(conf(h.sysctl!.values)).toEqual(conf(real));
+  expect(conf(h.sysctl!.values), label).toEqual(conf(real));
 }
 
 describe('change scripts on the real kernel', () => {
@@ -248,6 +248,7 @@ describe('change scripts on the real kernel', () => {
   it('generated scripts: each command is accepted or refused as the tools do, and the end state agrees', () => {
     const chain = fc.constantFrom('INPUT', 'FORWARD', 'OUTPUT', 'BASE', 'NEW1', 'NEW2', 'PREROUTING', 'POSTROUTING');
     const table = fc.constantFrom('filter', 'nat', 'mangle', 'raw');
+    const userChain = fc.constantFrom('BASE', 'NEW1', 'NEW2');
     const net = fc.tuple(fc.constantFrom(10, 172, 192), fc.integer({ min: 0, max: 3 }), fc.constantFrom(8, 16, 24, 32)).map(([a, b, l]) => (l === 8 ? `${a}.0.0.0/8` : l === 16 ? `${a}.${b}.0.0/16` : l === 24 ? `${a}.${b}.1.0/24` : `${a}.${b}.1.1`));
     const spec = fc.tuple(fc.option(net, { nil: undefined }), fc.constantFrom('', '-p tcp --dport 22', '-p udp -m udp --sport 53', '-m comment --comment "x y"', '-o eth1', '-m conntrack --ctstate NEW'), fc.constantFrom('ACCEPT', 'DROP', 'RETURN', 'BASE', 'NEW1', 'MASQUERADE', 'LOG --log-prefix "p "', 'MARK --set-mark 0x2'))
       .map(([n, m, t]) => `${n ? `-s ${n} ` : ''}${m} -j ${t}`.replace(/\s+/g, ' '));
@@ -255,8 +256,10 @@ describe('change scripts on the real kernel', () => {
       { arbitrary: fc.tuple(table, chain, spec).map(([t, c, r]) => `iptables -t ${t} -A ${c} ${r}`), weight: 4 },
       fc.tuple(table, chain, fc.integer({ min: 1, max: 3 }), spec).map(([t, c, n, r]) => `iptables -t ${t} -I ${c} ${n} ${r}`),
       fc.tuple(table, chain, spec).map(([t, c, r]) => `iptables -t ${t} -D ${c} ${r}`),
-      fc.tuple(table, chain, fc.integer({ min: 1, max: 3 })).map(([t, c, n]) => `iptables -t ${t} -D ${c} ${n}`),
-      fc.tuple(table, chain, fc.integer({ min: 1, max: 3 }), spec).map(([t, c, n, r]) => `iptables -t ${t} -R ${c} ${n} ${r}`),
+      // -D N / -R N on user chains only: on an empty built-in chain, iptables-nft's message depends on whether
+      // the chain exists in the kernel, which no dump shows (docs/change-format.md)
+      fc.tuple(table, userChain, fc.integer({ min: 1, max: 3 })).map(([t, c, n]) => `iptables -t ${t} -D ${c} ${n}`),
+      fc.tuple(table, userChain, fc.integer({ min: 1, max: 3 }), spec).map(([t, c, n, r]) => `iptables -t ${t} -R ${c} ${n} ${r}`),
       fc.tuple(table, fc.constantFrom('NEW1', 'NEW2', 'BASE')).map(([t, c]) => `iptables -t ${t} -N ${c}`),
       fc.tuple(table, fc.constantFrom('NEW1', 'NEW2', 'BASE')).map(([t, c]) => `iptables -t ${t} -X ${c}`),
       fc.tuple(table, fc.option(chain, { nil: undefined })).map(([t, c]) => `iptables -t ${t} -F${c ? ' ' + c : ''}`),
@@ -268,7 +271,7 @@ describe('change scripts on the real kernel', () => {
       fc.tuple(fc.constantFrom('add', 'del'), net, fc.constantFrom('table 100', 'lookup main', 'prohibit', 'pref 200 table 7')).map(([o, n, t]) => `ip rule ${o} from ${n} ${t}`),
       fc.tuple(fc.constantFrom('ip_forward', 'conf.eth0.rp_filter', 'conf.all.forwarding', 'conf.eth1.promote_secondaries', 'conf.default.forwarding'), fc.constantFrom('0', '1', '2')).map(([k, v]) => `sysctl -w net.ipv4.${k}=${v}`),
     );
-    const scripts = fc.sample(fc.array(cmd, { minLength: 40, maxLength: 40 }), { numRuns: 3, seed: 42 });
+    const scripts = fc.sample(fc.array(cmd, { minLength: 40, maxLength: 40 }), { numRuns: 4, seed: 4242 });
     const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
     try {
       for (const script of scripts) {
@@ -289,11 +292,7 @@ describe('change scripts on the real kernel', () => {
           }
         }
         expect(got, script.join('\n')).toEqual(want);
-        try {
-          compareWithKernel(model);
-        } catch (e) {
-          throw new Error(`after the generated script\n${script.join('\n')}\n${(e as Error).message}`);
-        }
+        compareWithKernel(model, `after the generated script\n${script.join('\n')}\n`);
       }
     } finally {
       spawnSync('ip', ['netns', 'del', NS]);
