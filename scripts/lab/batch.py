@@ -80,9 +80,11 @@ class Lab:
         w = lambda f, v: open(os.path.join(self.trace, f), "w").write(v)
         w("tracing_on", "0")
         w("trace_clock", "mono")
-        w("buffer_size_kb", "4096")
-        w("events/skb/kfree_skb/filter", "protocol == 2048")
+        w("buffer_size_kb", "16384")
+        # every free is traced (kfree_skb of any protocol, consume_skb): a receive event only describes the
+        # skb at that address until it is freed; drops are then IPv4 only (protocol 2048)
         w("events/skb/kfree_skb/enable", "1")
+        w("events/skb/consume_skb/enable", "1")
         w("events/net/netif_receive_skb/enable", "1")
 
     def cleanup(self):
@@ -96,7 +98,7 @@ class Lab:
             subprocess.run(["ip", "netns", "del", n], stderr=subprocess.DEVNULL)
         self.namespaces = []
         if self.trace and os.path.isdir(self.trace):
-            for f, v in (("tracing_on", "0"), ("events/skb/kfree_skb/enable", "0"), ("events/net/netif_receive_skb/enable", "0")):
+            for f, v in (("tracing_on", "0"), ("events/skb/kfree_skb/enable", "0"), ("events/skb/consume_skb/enable", "0"), ("events/net/netif_receive_skb/enable", "0")):
                 try:
                     open(os.path.join(self.trace, f), "w").write(v)
                 except OSError:
@@ -304,8 +306,11 @@ class Lab:
             kv = dict(re.findall(r"(\w+)=(\S+)", rest))
             if ev == "kfree_skb":
                 r = re.search(r"reason: (\S+)", rest)
-                events.append({"t": float(ts), "ev": "drop", "skb": kv.get("skbaddr"), "pid": pid, "softirq": softirq,
-                               "location": kv.get("location", "?").split("+")[0], "reason": r.group(1) if r else "?"})
+                events.append({"t": float(ts), "ev": "drop" if kv.get("protocol") == "2048" else "free", "skb": kv.get("skbaddr"),
+                               "pid": pid, "softirq": softirq, "location": kv.get("location", "?").split("+")[0],
+                               "reason": r.group(1) if r else "?"})
+            elif ev == "consume_skb":
+                events.append({"t": float(ts), "ev": "free", "skb": kv.get("skbaddr")})
             elif ev == "netif_receive_skb":
                 events.append({"t": float(ts), "ev": "rx", "skb": kv.get("skbaddr"), "dev": kv.get("dev")})
         events.sort(key=lambda e: e["t"])
@@ -453,9 +458,12 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         if e["ev"] == "rx":
             last_rx[e["skb"]] = e
             continue
+        if e["ev"] == "free":
+            last_rx.pop(e["skb"], None)
+            continue
+        rx = last_rx.pop(e["skb"], None)
         if not (t0 <= e["t"] < t_close):
             continue
-        rx = last_rx.get(e["skb"])
         # a receive event before the probe was sent belongs to an earlier skb at the same address (slab reuse)
         if rx and (e["t"] - rx["t"] > 0.05 or rx["t"] < t0):
             rx = None

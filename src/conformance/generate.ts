@@ -268,6 +268,11 @@ function addSysctls(p: Pick, topo: Topo): void {
       s[`net.ipv4.conf.default.${k}`] = '0';
       for (const i of ifs) s[`net.ipv4.conf.${i}.${k}`] = p.chance(10) ? '1' : '0';
     }
+    // ICMP redirects (ip_forward() -> ip_rt_send_redirect() when a packet leaves by the interface it came in)
+    // are not modelled by nfsim: the generated worlds do not send them.
+    s['net.ipv4.conf.all.send_redirects'] = '0';
+    s['net.ipv4.conf.default.send_redirects'] = '0';
+    for (const i of ifs) s[`net.ipv4.conf.${i}.send_redirects`] = '0';
     if (h.ifaces.some((i) => i.kind === 'bridge')) s['net.bridge.bridge-nf-call-iptables'] = p.chance(70) ? '1' : '0';
     h.sysctl = s;
   }
