@@ -130,6 +130,24 @@ export function ruleRef(table: TableName, chain: string, i: number, r: Rule): Ru
   return { table, chain, index: i + 1, text: `-A ${chain} ${r.text}`, loc: r.loc };
 }
 
+/** The RuleRef of rule `i` of a chain, built once (the world is immutable; RuleRefs are never changed). */
+const refCache = new WeakMap<Chain, RuleRef[]>();
+function refAt(table: TableName, chain: Chain, i: number): RuleRef {
+  let refs = refCache.get(chain);
+  if (!refs) refCache.set(chain, (refs = []));
+  return (refs[i] ??= ruleRef(table, chain.name, i, chain.rules[i]));
+}
+
+/** Trace events of a traversal (built only when tracing; kept out of runTable's loop so it allocates no
+ * closure per rule). */
+function emitRule(sim: Sim, skb: Skb, table: TableName, chain: Chain, i: number, target: string, notes: string[] | undefined): void {
+  const r = chain.rules[i];
+  emit(sim, () => ({ type: 'rule', host: skb.host, rule: refAt(table, chain, i), target, description: describeRule(r), notes: notes ?? [] }));
+}
+function emitReturn(sim: Sim, skb: Skb, table: TableName, from: string, to: string): void {
+  emit(sim, () => ({ type: 'return', host: skb.host, table, from, to }));
+}
+
 /**
  * Long chains of rules with a fixed destination (kube-proxy's KUBE-SERVICES: one `-d CLUSTER-IP/32` rule per
  * service) are searched through an index instead of rule by rule. A rule whose `-d` (not negated) does not
@@ -217,33 +235,32 @@ function ruleKey(table: TableName, chain: Chain, i: number): string {
   return keys[i];
 }
 
-/** Count a rule (or policy) hit. Hits are gathered during the step and written once (flushCounters()). */
+/** Count a rule (or policy) hit: one packet and its bytes (into the step's own copy of the counters). */
 function bump(sim: Sim, skb: Skb, key: string): void {
-  let perHost = (sim.hits ??= new Map()).get(skb.host);
-  if (!perHost) sim.hits.set(skb.host, (perHost = new Map()));
-  const h = perHost.get(key);
-  if (h) {
-    h[0] += 1;
-    h[1] += skb.pkt.length;
-  } else perHost.set(key, [1, skb.pkt.length]);
+  const st = ownCounters(sim, skb.host);
+  st.packets[key] = (st.packets[key] ?? 0) + 1;
+  st.bytes[key] = (st.bytes[key] ?? 0) + skb.pkt.length;
 }
 
-/** Write the step's rule hits into the run state. */
-export function flushCounters(sim: Sim): void {
-  if (!sim.hits) return;
-  for (const [host, perHost] of sim.hits) {
-    const st = ownCounters(sim, host);
-    for (const [key, [p, b]] of perHost) {
-      st.packets[key] = (st.packets[key] ?? 0) + p;
-      st.bytes[key] = (st.bytes[key] ?? 0) + b;
-    }
-  }
-  sim.hits = undefined;
+/**
+ * The MatchContext of one table traversal, shared by every match and target it runs: the rule's state key
+ * is set before each call, and the packet and conntrack views are refreshed after a target's effects (the
+ * only thing that changes them during a traversal).
+ */
+interface TraversalContext extends MatchContext {
+  /** Counter key of the rule being evaluated ("table/chain/index"). */
+  ruleKey: string;
+  /** Name of the match being evaluated (its state key is "RULEKEY/NAME"), undefined for the target. */
+  matchName: string | undefined;
 }
 
-export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, stateKey: string, inIface?: string, outIface?: string): MatchContext {
+function stateKeyOf(c: TraversalContext): string {
+  return c.matchName === undefined ? c.ruleKey : `${c.ruleKey}/${c.matchName}`;
+}
+
+function traversalContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, inIface?: string, outIface?: string): TraversalContext {
   const h = idx(sim, skb.host);
-  return {
+  const c: TraversalContext = {
     pkt: skb.pkt,
     family: 4,
     hook,
@@ -260,10 +277,21 @@ export function matchContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, s
       isBridged: skb.bridged,
     },
     state: {
-      get: <T>() => hostState(sim, skb.host).ruleState[stateKey] as T | undefined,
-      set: <T>(v: T) => setRuleState(sim, skb.host, stateKey, v),
+      get: <T>() => hostState(sim, skb.host).ruleState[stateKeyOf(c)] as T | undefined,
+      set: <T>(v: T) => setRuleState(sim, skb.host, stateKeyOf(c), v),
     },
+    ruleKey: '',
+    matchName: undefined,
   };
+  return c;
+}
+
+/** The built-in chain's policy: counted like a rule (the underflow entry of ipt_do_table()). */
+function applyPolicy(sim: Sim, skb: Skb, table: TableName, start: Chain): TableResult {
+  const pol = start.policy ?? 'ACCEPT';
+  bump(sim, skb, `${table}/${start.name}/policy`);
+  if (sim.tracing) emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
+  return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
 }
 
 /** Run `table` at `hook` for the packet. Effects of non-terminating targets (MARK, CONNMARK, CT...) apply at once. */
@@ -273,13 +301,8 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
   const start = chains?.get(hook);
   if (!chains || !start) return { verdict: 'accept', policy: 'none' };
   const stack: { chain: Chain; next: number }[] = [];
-  // The built-in chain's policy: counted like a rule (the underflow entry of ipt_do_table()).
-  const policy = (): TableResult => {
-    const pol = start.policy ?? 'ACCEPT';
-    bump(sim, skb, `${table}/${start.name}/policy`);
-    emit(sim, () => ({ type: 'policy', host: skb.host, table, chain: start.name, policy: pol, loc: start.loc }));
-    return { verdict: pol === 'DROP' ? 'drop' : 'accept', policy: pol };
-  };
+  const policy = (): TableResult => applyPolicy(sim, skb, table, start);
+  let ctx: TraversalContext | undefined;
   let chain: Chain = start;
   let i = 0;
   let steps = 0;
@@ -307,38 +330,40 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       // End of chain: a built-in chain applies its policy; a user chain returns (implicit RETURN).
       const back = chain.builtin ? undefined : stack.pop();
       if (!back) return policy();
-      emit(sim, () => ({ type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name }));
+      if (sim.tracing) emitReturn(sim, skb, table, chain.name, back.chain.name);
       chain = back.chain;
       i = back.next;
       continue;
     }
     const r = chain.rules[i];
     const hm = sim.deps ? headerMatchesRecorded(sim, r, skb, inIface, outIface) : headerMatches(r, skb, inIface, outIface);
-    if (typeof hm === 'string') return { verdict: 'unsupported', rule: ruleRef(table, chain.name, i, r), reason: hm };
+    if (typeof hm === 'string') return { verdict: 'unsupported', rule: refAt(table, chain, i), reason: hm };
     if (!hm) {
       i++;
       continue;
     }
     const cur = chain;
     const at = i;
-    const ref = (): RuleRef => ruleRef(table, cur.name, at, r);
     const key = ruleKey(table, chain, i);
     let matched = true;
-    const notes: string[] = [];
+    let notes: string[] | undefined;
     for (const m of r.matches) {
-      if (m.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' is not supported: ${m.unsupported.reason}` };
+      if (m.unsupported) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `match '-m ${m.name}' is not supported: ${m.unsupported.reason}` };
       const ext = findMatch(m.name);
-      if (!ext) return { verdict: 'unsupported', rule: ref(), reason: `match '-m ${m.name}' has no semantics in nfsim` };
-      const res: MatchResult = ext.match(m.args, matchContext(sim, skb, hook, table, `${key}/${m.name}`, inIface, outIface));
+      if (!ext) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `match '-m ${m.name}' has no semantics in nfsim` };
+      ctx ??= traversalContext(sim, skb, hook, table, inIface, outIface);
+      ctx.ruleKey = key;
+      ctx.matchName = m.name;
+      const res: MatchResult = ext.match(m.args, ctx);
       let ok: boolean;
       if (typeof res === 'boolean') ok = res;
-      else if ('unsupported' in res) return { verdict: 'unsupported', rule: ref(), reason: `-m ${m.name}: ${res.unsupported}` };
+      else if ('unsupported' in res) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `-m ${m.name}: ${res.unsupported}` };
       else if ('random' in res) {
-        ok = choose(sim, res.random, `${ref().text} (${res.why})`);
-        notes.push(`${res.why}: ${ok ? 'matched' : 'did not match'} on this branch (p=${ok ? res.random : 1 - res.random})`);
+        ok = choose(sim, res.random, `${refAt(table, cur, at).text} (${res.why})`);
+        (notes ??= []).push(`${res.why}: ${ok ? 'matched' : 'did not match'} on this branch (p=${ok ? res.random : 1 - res.random})`);
       } else {
         ok = res.assumed;
-        notes.push(res.why);
+        (notes ??= []).push(res.why);
       }
       if (sim.deps) recordMatch(sim, skb, m, ext, ok);
       if (!ok) {
@@ -353,66 +378,72 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
     bump(sim, skb, key);
     const t = r.target;
     if (!t) {
-      emit(sim, () => ({ type: 'rule', host: skb.host, rule: ref(), target: '(no target: counts only)', description: describeRule(r), notes }));
+      if (sim.tracing) emitRule(sim, skb, table, cur, at, '(no target: counts only)', notes);
       i++;
       continue;
     }
-    if (t.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `target '-j ${t.name}' is not supported: ${t.unsupported.reason}` };
-    emit(sim, () => ({ type: 'rule', host: skb.host, rule: ref(), target: targetText(r), description: describeRule(r), notes }));
+    if (t.unsupported) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `target '-j ${t.name}' is not supported: ${t.unsupported.reason}` };
+    if (sim.tracing) emitRule(sim, skb, table, cur, at, targetText(r), notes);
     if (t.kind === 'verdict') {
       switch (t.name) {
         case 'ACCEPT':
-          return { verdict: 'accept', rule: ref() };
+          return { verdict: 'accept', rule: refAt(table, cur, at) };
         case 'DROP':
-          return { verdict: 'drop', rule: ref() };
+          return { verdict: 'drop', rule: refAt(table, cur, at) };
         case 'RETURN': {
           // RETURN in a built-in chain: its policy decides.
           const back = chain === start ? undefined : stack.pop();
           if (!back) return policy();
-          emit(sim, () => ({ type: 'return', host: skb.host, table, from: chain.name, to: back.chain.name }));
+          if (sim.tracing) emitReturn(sim, skb, table, chain.name, back.chain.name);
           chain = back.chain;
           i = back.next;
           continue;
         }
         default:
-          return { verdict: 'unsupported', rule: ref(), reason: `-j ${t.name} hands the packet to user space (NFQUEUE/QUEUE): its fate depends on a program nfsim cannot see` };
+          return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `-j ${t.name} hands the packet to user space (NFQUEUE/QUEUE): its fate depends on a program nfsim cannot see` };
       }
     }
     if (t.kind === 'chain') {
       const next = chains.get(t.name);
-      if (!next) return { verdict: 'unsupported', rule: ref(), reason: `chain '${t.name}' does not exist in table ${table}` };
+      if (!next) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `chain '${t.name}' does not exist in table ${table}` };
       if (!t.goto) stack.push({ chain, next: i + 1 });
       chain = next;
       i = 0;
       continue;
     }
     const ext = findTarget(t.name);
-    if (!ext) return { verdict: 'unsupported', rule: ref(), reason: `target '-j ${t.name}' has no semantics in nfsim` };
-    const res = ext.apply(t.args, matchContext(sim, skb, hook, table, key, inIface, outIface));
-    if (res.unsupported) return { verdict: 'unsupported', rule: ref(), reason: `-j ${t.name}: ${res.unsupported}` };
+    if (!ext) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `target '-j ${t.name}' has no semantics in nfsim` };
+    ctx ??= traversalContext(sim, skb, hook, table, inIface, outIface);
+    ctx.ruleKey = key;
+    ctx.matchName = undefined;
+    const res = ext.apply(t.args, ctx);
+    if (res.unsupported) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `-j ${t.name}: ${res.unsupported}` };
     let nat: TableResult['nat'];
     let reject: RejectWith | undefined;
     for (const e of res.effects) {
-      const out = applyEffect(sim, skb, e, ref());
-      if (out?.nat) nat = { req: out.nat, rule: ref() };
+      const out = applyEffect(sim, skb, e);
+      if (out?.nat) nat = { req: out.nat, rule: refAt(table, cur, at) };
       if (out?.reject) reject = out.reject;
     }
-    if (reject) return { verdict: 'drop', rule: ref(), reject };
+    // the effects may have changed the packet (MARK, TOS, TTL) or its conntrack (CT, NOTRACK, CONNMARK)
+    ctx.pkt = skb.pkt;
+    ctx.ct = ctView(skb);
+    if (reject) return { verdict: 'drop', rule: refAt(table, cur, at), reject };
     switch (res.verdict) {
       case 'continue':
         i++;
         continue;
       case 'accept':
-        return { verdict: 'accept', rule: ref(), nat };
+        return { verdict: 'accept', rule: refAt(table, cur, at), nat };
       case 'drop':
-        return { verdict: 'drop', rule: ref() };
+        return { verdict: 'drop', rule: refAt(table, cur, at) };
       case 'queue':
-        return { verdict: 'unsupported', rule: ref(), reason: `-j ${t.name} hands the packet to user space: its fate depends on a program nfsim cannot see` };
+        return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `-j ${t.name} hands the packet to user space: its fate depends on a program nfsim cannot see` };
     }
   }
 }
 
-function applyEffect(sim: Sim, skb: Skb, e: TargetEffect, rule: RuleRef): { nat?: NatRequest; reject?: RejectWith } | undefined {
+function applyEffect(sim: Sim, skb: Skb, e: TargetEffect): { nat?: NatRequest; reject?: RejectWith } | undefined {
   switch (e.kind) {
     case 'mark': {
       const before = skb.pkt.mark;
@@ -469,7 +500,6 @@ function applyEffect(sim: Sim, skb: Skb, e: TargetEffect, rule: RuleRef): { nat?
     case 'noop':
       return;
   }
-  void rule;
 }
 
 export function applyMark(cur: number, op: 'set' | 'xset' | 'and' | 'or' | 'xor', value: number, mask: number): number {

@@ -25,8 +25,8 @@ export function protoName(p: number): string {
   return PROTO_NAMES[p] ?? String(p);
 }
 
-export function tcpFlagsText(f: number): string {
-  const order: [keyof typeof TCP_FLAGS, string][] = [
+const FLAG_LETTERS: readonly [number, string][] = (
+  [
     ['SYN', 'S'],
     ['FIN', 'F'],
     ['RST', 'R'],
@@ -35,8 +35,13 @@ export function tcpFlagsText(f: number): string {
     ['URG', 'U'],
     ['ECE', 'E'],
     ['CWR', 'W'],
-  ];
-  return order.filter(([n]) => f & TCP_FLAGS[n]).map(([, c]) => c).join('') || 'none';
+  ] as [keyof typeof TCP_FLAGS, string][]
+).map(([n, c]) => [TCP_FLAGS[n], c]);
+
+export function tcpFlagsText(f: number): string {
+  let out = '';
+  for (const [bit, c] of FLAG_LETTERS) if (f & bit) out += c;
+  return out || 'none';
 }
 
 export function packetSummary(p: Packet): string {

@@ -43,7 +43,7 @@ export function sendGenerated(sim: Sim, from: Skb, pkt: Packet, opts: GenerateOp
     emit(sim, () => ({ type: 'note', host: from.host, text: `the kernel would now send ${packetSummary(pkt)} (${opts.why}); nfsim stops following answers of answers at depth ${MAX_DEPTH}` }));
     return;
   }
-  const sub: Sim = { world: sim.world, tracing: sim.tracing, state: sim.state, trace: [], forced: sim.forced, choices: sim.choices, answers: [], hostStates: (sim.hostStates ??= new Map()), hits: (sim.hits ??= new Map()), deps: sim.deps };
+  const sub: Sim = { world: sim.world, tracing: sim.tracing, state: sim.state, trace: [], forced: sim.forced, choices: sim.choices, answers: [], hostStates: (sim.hostStates ??= new Map()), deps: sim.deps };
   const skb = newSkb(from.host, pkt, true, from.depth + 1);
   const att = opts.attachFrom?.ct;
   if (att) skb.ct = { entry: att.entry, dir: att.dir === 'orig' ? 'reply' : 'orig', info: 'RELATED', confirmed: att.confirmed };

@@ -68,34 +68,46 @@ export interface Sim {
   choices: Choice[];
   /** Packets generated in answer while simulating this one. */
   answers: Outcome[];
-  /** Host states already copied for this step (shared with the simulations of generated answers). */
-  hostStates?: Map<string, HostRunState>;
-  /** Rule and policy hits of this step per host: key → [packets, bytes] (written at the end of the step). */
-  hits?: Map<string, Map<string, [number, number]>>;
+  /** Host states already copied for this step, with what the step owns of them (shared with the
+   * simulations of generated answers). */
+  hostStates?: Map<string, StepHost>;
   /** Header fields the path depended on (deps.ts); recorded only when set. */
   deps?: DepRecorder;
 }
 
+/** Hosts and their indexes by name, per world (the world is immutable). */
+const byName = new WeakMap<World, Map<string, { host: Host; index?: HostIndex }>>();
+
+function hostEntry(world: World, name: string): { host: Host; index?: HostIndex } | undefined {
+  let m = byName.get(world);
+  if (!m) {
+    m = new Map();
+    // the first host of a name wins, as a search of world.hosts would find it
+    for (const h of world.hosts) if (!m.has(h.name)) m.set(h.name, { host: h });
+    byName.set(world, m);
+  }
+  return m.get(name);
+}
+
 export function hostByName(sim: Sim, name: string): Host | undefined {
-  return sim.world.hosts.find((h) => h.name === name);
+  return hostEntry(sim.world, name)?.host;
 }
 
 export function idx(sim: Sim, name: string): HostIndex {
-  const h = hostByName(sim, name);
-  if (!h) throw new Error(`unknown host ${name}`);
-  return hostIndex(h);
+  const e = hostEntry(sim.world, name);
+  if (!e) throw new Error(`unknown host ${name}`);
+  return (e.index ??= hostIndex(e.host));
 }
 
-/** What a step owns of one host state it copied: containers it may write in place. */
-interface Owned {
+/** A host state copied for one step, and the containers of it the step owns (may write in place). */
+export interface StepHost {
+  st: HostRunState;
   conntrack: boolean;
-  /** Entries copied (or created) during the step. */
-  entries: Set<CtEntry>;
+  /** Entries copied (or created) during the step (a handful at most). */
+  entries: CtEntry[];
   ruleState: boolean;
   counters: boolean;
 }
-/** Keyed by the step's copy of a host state: the copy exists only for one step, so ownership ends with it. */
-const owned = new WeakMap<HostRunState, Owned>();
 
 /**
  * The step's writable copy of a host's run state (copy-on-write). Scalars (`nextCtId`) and whole containers
@@ -104,24 +116,26 @@ const owned = new WeakMap<HostRunState, Owned>();
  * ownCounters() copy them.
  */
 export function hostState(sim: Sim, name: string): HostRunState {
+  return stepHost(sim, name).st;
+}
+
+function stepHost(sim: Sim, name: string): StepHost {
   const cached = sim.hostStates?.get(name);
   if (cached) return cached;
   const base = sim.state.hosts[name];
-  const s: HostRunState = base ? { ...base } : { conntrack: [], packets: {}, bytes: {}, ruleState: {}, sockets: [], nextCtId: 1, natPortCursor: {} };
-  owned.set(s, { conntrack: !base, entries: new Set(), ruleState: !base, counters: !base });
-  sim.state.hosts[name] = s;
-  (sim.hostStates ??= new Map()).set(name, s);
-  return s;
-}
-
-function ownership(sim: Sim, host: string): [HostRunState, Owned] {
-  const st = hostState(sim, host);
-  return [st, owned.get(st)!];
+  const st: HostRunState = base
+    ? { conntrack: base.conntrack, packets: base.packets, bytes: base.bytes, ruleState: base.ruleState, sockets: base.sockets, nextCtId: base.nextCtId, natPortCursor: base.natPortCursor }
+    : { conntrack: [], packets: {}, bytes: {}, ruleState: {}, sockets: [], nextCtId: 1, natPortCursor: {} };
+  const h: StepHost = { st, conntrack: !base, entries: [], ruleState: !base, counters: !base };
+  sim.state.hosts[name] = st;
+  (sim.hostStates ??= new Map()).set(name, h);
+  return h;
 }
 
 /** The host's conntrack table, writable (push, splice, replace) for this step. */
 export function ownConntrack(sim: Sim, host: string): CtEntry[] {
-  const [st, o] = ownership(sim, host);
+  const o = stepHost(sim, host);
+  const st = o.st;
   if (!o.conntrack) {
     st.conntrack = st.conntrack.slice();
     o.conntrack = true;
@@ -132,26 +146,35 @@ export function ownConntrack(sim: Sim, host: string): CtEntry[] {
 /** The table entry at `index`, writable for this step (copied on first write access, in place in the table). */
 export function writableEntry(sim: Sim, host: string, index: number): CtEntry {
   const arr = ownConntrack(sim, host);
-  const o = owned.get(hostState(sim, host))!;
+  const o = stepHost(sim, host);
   let e = arr[index];
-  if (!o.entries.has(e)) {
-    e = { ...e, status: e.status.slice() };
+  if (!o.entries.includes(e)) {
+    e = copyEntry(e);
     arr[index] = e;
-    o.entries.add(e);
+    o.entries.push(e);
   }
   return e;
 }
 
+/** A copy of an entry that may be written (its status list too; tuples are replaced, never written). */
+function copyEntry(e: CtEntry): CtEntry {
+  const c: CtEntry = { id: e.id, zone: e.zone, orig: e.orig, reply: e.reply, status: e.status.slice(), mark: e.mark, protoState: e.protoState };
+  if (e.masqIface !== undefined) c.masqIface = e.masqIface;
+  if (e.seeded !== undefined) c.seeded = e.seeded;
+  return c;
+}
+
 /** An entry created during this step: it is the step's own (later lookups in the step return it as is). */
 export function ownNewEntry(sim: Sim, host: string, e: CtEntry): void {
-  owned.get(hostState(sim, host))!.entries.add(e);
+  stepHost(sim, host).entries.push(e);
 }
 
 /** Set a rule's private extension state (statistic nth counters, recent lists, ...). */
 export function setRuleState(sim: Sim, host: string, key: string, value: unknown): void {
-  const [st, o] = ownership(sim, host);
+  const o = stepHost(sim, host);
+  const st = o.st;
   if (!o.ruleState) {
-    st.ruleState = { ...st.ruleState };
+    st.ruleState = Object.assign({}, st.ruleState);
     o.ruleState = true;
   }
   st.ruleState[key] = value;
@@ -159,10 +182,11 @@ export function setRuleState(sim: Sim, host: string, key: string, value: unknown
 
 /** The host's packet and byte counters, writable for this step. */
 export function ownCounters(sim: Sim, host: string): HostRunState {
-  const [st, o] = ownership(sim, host);
+  const o = stepHost(sim, host);
+  const st = o.st;
   if (!o.counters) {
-    st.packets = { ...st.packets };
-    st.bytes = { ...st.bytes };
+    st.packets = Object.assign({}, st.packets);
+    st.bytes = Object.assign({}, st.bytes);
     o.counters = true;
   }
   return st;

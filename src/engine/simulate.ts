@@ -14,7 +14,6 @@ import { explain } from './explain.js';
 import { packetSummary } from './format.js';
 import { hostIndex } from './hostIndex.js';
 import { addrType } from './fib.js';
-import { flushCounters } from './chains.js';
 import { linkPeer } from './link.js';
 import { localOut } from './localOut.js';
 import { receive } from './receive.js';
@@ -138,10 +137,9 @@ export function simulate(world: World, state: RunState, spec: PacketSpec, opts: 
     }
     const forced = pending.shift()!;
     // The step's own state root: host states are copied into it as the step touches them.
-    const next: RunState = { ...state, hosts: { ...state.hosts } };
+    const next: RunState = { hosts: Object.assign({}, state.hosts) };
     const sim: Sim = { world, tracing: opts.trace !== false, state: next, trace: [], forced, choices: [], answers: [], deps: opts.deps };
     const verdict: Verdict = runOnce(sim, spec, opts.closeSenders);
-    flushCounters(sim);
     let p = 1;
     const branches: string[] = [];
     sim.choices.forEach((c, k) => {

@@ -30,6 +30,7 @@ export interface CtTupleN {
   dport: number;
 }
 
+/** (sim.ts copies entries and host states field by field: a new field must be added to copyEntry() / hostState().) */
 export interface CtEntry {
   id: number;
   zone: number;
@@ -70,6 +71,7 @@ export interface RunSocket {
   note: string;
 }
 
+/** (simulate() copies the root field by field for each step: a new field must be added there.) */
 export interface RunState {
   hosts: Record<string, HostRunState>;
 }

@@ -23,9 +23,14 @@ export function ruleDropSite(sim: Sim, skb: Skb): string {
 export function tableStep(sim: Sim, skb: Skb, table: TableName, hook: Hook, priority: number, inIface?: string, outIface?: string): Verdict | undefined {
   const h = idx(sim, skb.host);
   if (!h.chains.get(table)?.get(hook)) return undefined;
-  emit(sim, () => ({ type: 'hook', host: skb.host, hook, table, priority }));
+  if (sim.tracing) emitHook(sim, skb.host, hook, table, priority);
   const res = runTable(sim, skb, table, hook, inIface, outIface);
   return tableVerdict(sim, skb, res, table, hook);
+}
+
+// (a separate function: a closure in tableStep would cost an allocation per call even without a trace)
+function emitHook(sim: Sim, host: string, hook: Hook, table: TableName, priority: number): void {
+  emit(sim, () => ({ type: 'hook', host, hook, table, priority }));
 }
 
 export function tableVerdict(sim: Sim, skb: Skb, res: TableResult, table: TableName, hook: Hook): Verdict | undefined {

@@ -21,7 +21,13 @@ const ruleArb = fc.record({
   src: fc.constantFrom('10.0.1.2/32', '10.0.1.0/24', 'none', 'none'),
   target: fc.constantFrom('ACCEPT', 'DROP', 'RETURN', 'SUB', 'MARK', 'none', 'none', 'none'),
 });
-type RuleDesc = typeof ruleArb extends fc.Arbitrary<infer T> ? T : never;
+interface RuleDesc {
+  dst: string;
+  negate: boolean;
+  proto: string;
+  src: string;
+  target: string;
+}
 
 function ruleText(chain: string, r: RuleDesc): string {
   const parts = [`-A ${chain}`];
