@@ -147,6 +147,26 @@ function missingTable(cmd: IptablesCommand, ctx: CommandContext): string {
   return tool(cmd, cmd.chain ?? cmd.opWord, ctx, 'No chain/target/match by that name.', `table ${tn} is not in use (iptables-nft registers it on the first rule, chain or policy)`);
 }
 
+/** A jump loop reachable from a built-in chain: x_tables mark_source_chains (ELOOP) and nf_tables'
+ * chain validation (EMLINK) refuse the rule that closes it; loops among unreachable chains are accepted. */
+function hasReachableLoop(t: Table): boolean {
+  const by = new Map(t.chains.map((c) => [c.name, c]));
+  const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
+  const visit = (c: Chain): boolean => {
+    state.set(c.name, 1);
+    for (const r of c.rules) {
+      if (r.target?.kind !== 'chain') continue;
+      const n = by.get(r.target.name);
+      if (!n || n.builtin) continue;
+      const st = state.get(n.name);
+      if (st === 1 || (st === undefined && visit(n))) return true;
+    }
+    state.set(c.name, 2);
+    return false;
+  };
+  return t.chains.some((c) => c.builtin && visit(c));
+}
+
 const sameRule = (a: Rule, b: Rule, family: 4 | 6, table: string) => saveRuleBody(a, family, table) === saveRuleBody(b, family, table);
 
 /** Apply one iptables command to `host` (a draft). Returns the one-line description. */
@@ -176,9 +196,16 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
       const { rule, commitCheck } = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
       Object.assign(rule, counters());
       const ch = find(cmd.chain!);
+      const loopCheck = () => {
+        if (!hasReachableLoop(t)) return;
+        const hint = `with this rule, a jump from ${ch.name} leads back to a chain on the way (a loop reachable from a built-in chain)`;
+        if (legacy) tool(cmd, rule.target!.loc, ctx, 'Too many levels of symbolic links.', hint);
+        usage(cmd, rule.target!.loc, ctx, ` ${NFT_OP[cmd.op]} failed (Too many links): rule in chain ${ch.name}`, hint);
+      };
       if (cmd.op === 'A') {
         commitCheck();
         ch.rules.push(rule);
+        loopCheck();
         return `${where}: rule ${ch.rules.length} appended: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
       }
       const n = cmd.num ?? 1;
@@ -187,11 +214,13 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
         if (n > ch.rules.length + 1) tool(cmd, cmd.numWord!, ctx, 'Index of insertion too big.', `${ch.name} has ${ch.rules.length} rules: insert at 1..${ch.rules.length + 1}`);
         commitCheck();
         ch.rules.splice(n - 1, 0, rule);
+        loopCheck();
         return `${where}: rule inserted at ${n}: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
       }
       if (n > ch.rules.length) tool(cmd, cmd.numWord!, ctx, 'Index of replacement too big.', `${ch.name} has ${ch.rules.length} rules`);
       commitCheck();
       ch.rules[n - 1] = rule;
+      loopCheck();
       return `${where}: rule ${n} replaced: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;
     }
     case 'D': {

@@ -93,6 +93,12 @@ iptables -Z
     ['iptables -A INPUT --bogus', '1:19', 'iptables v1.8.9 (nf_tables): unknown option "--bogus"'],
     ['iptables -D INPUT 0', '1:19', "iptables v1.8.9 (nf_tables): Invalid rule number `0'"],
     ['iptables -A INPUT -j DNAT --to-destination 1.2.3.4', '1:22', 'iptables v1.8.9 (nf_tables):  RULE_APPEND failed (Invalid argument): rule in chain INPUT'],
+    ['iptables -A BASE -p tcp -j BASE', '1:28', 'iptables v1.8.9 (nf_tables):  RULE_APPEND failed (Too many links): rule in chain BASE'],
+    ['iptables -E NOPE ACCEPT', '1:18', 'iptables: File exists.'],
+    ['iptables -t nat -A PREROUTING -o eth1 -j DROP', '1:42', 'iptables v1.8.9 (nf_tables): \nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.'],
+    ['iptables -t raw -A INPUT -o eth1 -j ACCEPT', '1:26', "iptables v1.8.9 (nf_tables): Can't use -o with INPUT\n"],
+    ['iptables -t mangle -D INPUT 1', '1:23', 'iptables: No chain/target/match by that name.'],
+    ['iptables -D FORWARD 1', '1:13', 'iptables: No chain/target/match by that name.'],
     ['iptables -L INPUT', '1:10', 'iptables v1.8.9 (nf_tables): -L changes nothing'],
     ['iptables -A INPUT -D INPUT 1', '1:19', 'iptables v1.8.9 (nf_tables): Cannot use -D with -A'],
   ];
@@ -103,6 +109,15 @@ iptables -Z
       expect(i.text).toBe(cmd);
     });
 
+  it('a loop among chains no built-in chain reaches is accepted', () => {
+    expect(apply('iptables -N A\niptables -N B\niptables -A A -j B\niptables -A B -j A\n').applied).toHaveLength(4);
+  });
+  it('iptables-nft: flushing, zeroing or deleting chains of a table not in use does nothing, and adds no table', () => {
+    const r = apply('iptables -t mangle -F\niptables -t mangle -Z\niptables -t mangle -X\n');
+    expect(r.applied.map((a) => a.description)).toEqual(Array(3).fill('mangle: the table is not in use: nothing to do'));
+    expect(host(r.world).iptables!.tables.map((t) => t.name)).toEqual(['filter', 'nat']);
+    expect(host(apply('iptables -t mangle -F INPUT\n').world).iptables!.tables.map((t) => t.name)).toEqual(['mangle', 'filter', 'nat']);
+  });
   it('a ruleset dumped by iptables-legacy gets the legacy wording for -X', () => {
     const w = oneHost();
     const legacy: World = { ...w, hosts: [{ ...w.hosts[0], iptables: { ...w.hosts[0].iptables!, backend: 'legacy' } }] };

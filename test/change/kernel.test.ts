@@ -164,6 +164,7 @@ const REFUSALS = [
   'iptables -A INPUT --bogus',
   'iptables -A INPUT -j DNAT --to-destination 1.2.3.4',
   'iptables -Z INPUT 5',
+  'iptables -A BASE -j BASE',
   'iptables -X INPUT',
   'iptables -E NOPE X',
   'ip route add 1.2.3.0/24',
