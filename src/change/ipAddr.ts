@@ -69,7 +69,8 @@ export function parseAddrCommand(opWord: Word, args: Word[], issues: InputIssue[
     } else if (k === 'scope') {
       const v = val();
       if (!v) return undefined;
-      c.scope = v.text;
+      if (!/^(global|universe|site|link|host|nowhere|[0-9]{1,3})$/.test(v.text) || Number(v.text) > 255) return fail(v, `Error: argument "${v.text}" is wrong: invalid scope value.`);
+      c.scope = v.text === 'universe' ? 'global' : v.text;
     } else if (k === 'metric' || k === 'priority' || k === 'preference') {
       const v = val();
       if (!v) return undefined;
@@ -95,6 +96,11 @@ export function parseAddrCommand(opWord: Word, args: Word[], issues: InputIssue[
   if (brdPlus && c.local!.len < 31) c.brd = formatIpv4((c.local!.v4! | ~prefixMask(c.local!.len)) >>> 0);
   return c as AddrCommand;
 }
+
+/** rt_scope numbers (ip(8) rt_scopes): the kernel orders and compares address scopes by them. */
+const SCOPE_NUM: Record<string, number> = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 };
+const scopeNum = (s: string) => SCOPE_NUM[s] ?? Number(s);
+const SCOPE_NAME: Record<string, string> = { '0': 'global', '200': 'site', '253': 'link', '254': 'host', '255': 'nowhere' };
 
 const net = (a: IfAddress) => (a.local.v4! & prefixMask(a.local.len)) >>> 0;
 const sameSubnet = (a: IfAddress, b: IfAddress) => a.local.len === b.local.len && net(a) === net(b);
@@ -150,16 +156,28 @@ export function applyAddr(cmd: AddrCommand, host: Host, loc: SourceLoc, text: st
     if (v4.some((a) => a.local.addr === cmd.local.addr && a.local.len === cmd.local.len)) refuse(cmd.localWord, text, 'Error: ipv4: Address already assigned.', `${iface.name} already has ${cmd.local.addr}/${cmd.local.len}`);
     const a: IfAddress = {
       family: 4, local: cmd.local,
-      scope: cmd.scope ?? ((cmd.local.v4! >>> 24) === 127 ? 'host' : 'global'),
+      scope: cmd.scope !== undefined ? SCOPE_NAME[cmd.scope] ?? cmd.scope : (cmd.local.v4! >>> 24) === 127 ? 'host' : 'global',
       secondary: false, flags: [], loc,
     };
     if (cmd.brd) a.broadcast = cmd.brd;
     if (cmd.label && cmd.label !== iface.name) a.label = cmd.label;
     if (cmd.metric) a.metric = cmd.metric;
+    // __inet_insert_ifa: an address of an existing subnet is a secondary and must have its scope; a primary
+    // goes after the last primary whose scope number is not lower, a secondary at the end
+    const clash = v4.find((x) => sameSubnet(x, a) && scopeNum(x.scope) !== scopeNum(a.scope));
+    if (clash) refuse(cmd.localWord, text, 'Error: ipv4: Invalid scope value.', `${clash.local.addr}/${clash.local.len} on ${iface.name} has scope ${clash.scope}: addresses of one subnet share their scope`);
     const prim = v4.find((x) => !x.secondary && sameSubnet(x, a));
     if (prim) a.secondary = true;
     if (cmd.noprefixroute) a.flags.push('noprefixroute');
-    iface.addresses.push(a);
+    let at = v4.length;
+    if (!a.secondary) {
+      at = 0;
+      v4.forEach((x, k) => {
+        if (!x.secondary && scopeNum(a.scope) <= scopeNum(x.scope)) at = k + 1;
+      });
+    }
+    const v6 = iface.addresses.filter((x) => x.family !== 4);
+    iface.addresses = [...v4.slice(0, at), a, ...v4.slice(at), ...v6];
     addRoutes(host, iface, a, prim ?? a, loc);
     return `${iface.name}: address ${cmd.local.addr}/${cmd.local.len}${a.secondary ? ' (secondary)' : ''} added, with its kernel routes`;
   }
@@ -191,6 +209,13 @@ export function applyAddr(cmd: AddrCommand, host: Host, loc: SourceLoc, text: st
   for (const g of gone) {
     if (host.interfaces.some((i) => i.addresses.some((x) => x.family === 4 && x.local.addr === g.local.addr))) continue;
     host.routes = host.routes.filter((r) => r.family !== 4 || r.prefsrc !== g.local.addr);
+  }
+  // fib_inetaddr_event NETDEV_DOWN: the last IPv4 address of the device gone, fib_disable_ip kills every
+  // route through the device, in every table
+  if (!iface.addresses.some((x) => x.family === 4)) {
+    const before = host.routes.length;
+    host.routes = host.routes.filter((r) => r.family !== 4 || r.nexthops.length === 0 || !r.nexthops.every((nh) => nh.dev === iface.name));
+    if (host.routes.length < before) what += `; ${iface.name} has no IPv4 address left: its ${before - host.routes.length} other route(s) removed`;
   }
   return what;
 }

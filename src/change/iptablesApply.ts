@@ -3,11 +3,12 @@
  * 1.8.9 prints (checked on the kernel with the nf_tables backend; where iptables-legacy words it
  * differently, a ruleset dumped by iptables-legacy gets the legacy wording).
  */
-import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from '../model/iptables.js';
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Hook, type Rule, type Ruleset, type Table, type TableName } from '../model/iptables.js';
 import type { Host } from '../model/host.js';
 import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
 import { parseRuleWords, VERDICTS } from '../parse/iptablesSave.js';
 import { saveRuleBody } from '../parse/iptablesSaveWrite.js';
+import { findTarget } from '../ext/registry.js';
 import type { IptablesCommand } from './iptablesCommand.js';
 import { refuse } from './refuse.js';
 import type { Word } from './shellWords.js';
@@ -167,6 +168,42 @@ function hasReachableLoop(t: Table): boolean {
   return t.chains.some((c) => c.builtin && visit(c));
 }
 
+/** The built-in hooks each chain is reached from (a built-in chain: its own; a user chain: those of the
+ * chains that jump or go to it). */
+function reachingHooks(t: Table): Map<string, Set<Hook>> {
+  const by = new Map(t.chains.map((c) => [c.name, c]));
+  const out = new Map<string, Set<Hook>>();
+  const walk = (c: Chain, hook: Hook) => {
+    let set = out.get(c.name);
+    if (!set) out.set(c.name, (set = new Set()));
+    if (set.has(hook)) return;
+    set.add(hook);
+    for (const r of c.rules) {
+      const n = r.target?.kind === 'chain' ? by.get(r.target.name) : undefined;
+      if (n && !n.builtin) walk(n, hook);
+    }
+  };
+  for (const c of t.chains) if (c.builtin) walk(c, c.name as Hook);
+  return out;
+}
+
+/** A target used where its hooks forbid it (xt_check_target: "only valid in ... hooks", EINVAL), counting
+ * user chains by where they are reached from. Returns the offending rule's description. */
+function hookViolation(t: Table, family: 4 | 6): string | undefined {
+  const hooks = reachingHooks(t);
+  for (const c of t.chains) {
+    const from = hooks.get(c.name);
+    if (!from) continue;
+    for (const r of c.rules) {
+      if (r.target?.kind !== 'extension' || r.target.unsupported) continue;
+      const ext = findTarget(r.target.name, family);
+      const bad = ext?.hooks ? [...from].filter((h) => !ext.hooks!.includes(h)) : [];
+      if (bad.length) return `${r.target.name} is valid only from ${ext!.hooks!.join('/')}; ${c.name} is reached from ${bad.join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
 const sameRule = (a: Rule, b: Rule, family: 4 | 6, table: string) => saveRuleBody(a, family, table) === saveRuleBody(b, family, table);
 
 /** Apply one iptables command to `host` (a draft). Returns the one-line description. */
@@ -197,10 +234,16 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
       Object.assign(rule, counters());
       const ch = find(cmd.chain!);
       const loopCheck = () => {
-        if (!hasReachableLoop(t)) return;
-        const hint = `with this rule, a jump from ${ch.name} leads back to a chain on the way (a loop reachable from a built-in chain)`;
-        if (legacy) tool(cmd, rule.target!.loc, ctx, 'Too many levels of symbolic links.', hint);
-        usage(cmd, rule.target!.loc, ctx, ` ${NFT_OP[cmd.op]} failed (Too many links): rule in chain ${ch.name}`, hint);
+        if (hasReachableLoop(t)) {
+          const hint = `with this rule, a jump from ${ch.name} leads back to a chain on the way (a loop reachable from a built-in chain)`;
+          if (legacy) tool(cmd, rule.target!.loc, ctx, 'Too many levels of symbolic links.', hint);
+          usage(cmd, rule.target!.loc, ctx, ` ${NFT_OP[cmd.op]} failed (Too many links): rule in chain ${ch.name}`, hint);
+        }
+        const bad = hookViolation(t, cmd.family);
+        if (bad) {
+          if (legacy) tool(cmd, rule.target?.loc ?? ctx.loc, ctx, "Invalid argument. Run `dmesg' for more information.", bad);
+          usage(cmd, rule.target?.loc ?? ctx.loc, ctx, ` ${NFT_OP[cmd.op]} failed (Invalid argument): rule in chain ${ch.name}`, bad);
+        }
       };
       if (cmd.op === 'A') {
         commitCheck();

@@ -270,6 +270,10 @@ describe('change scripts on the real kernel', () => {
       fc.tuple(fc.constantFrom('blackhole', 'unreachable', 'prohibit'), net, fc.constantFrom('', 'metric 3', 'table 100')).map(([t, n, m]) => `ip route add ${t} ${n} ${m}`.trim()),
       { arbitrary: fc.tuple(fc.constantFrom('add', 'del'), fc.integer({ min: 1, max: 4 }), fc.constantFrom(24, 32, 30), fc.constantFrom('eth0', 'eth1', 'eth3'), fc.constantFrom('', 'brd +', 'noprefixroute')).map(([o, x, l, d, f]) => `ip addr ${o} 10.1.0.${x}/${l} ${o === 'add' ? f : ''} dev ${d}`.replace(/\s+/g, ' ')), weight: 2 },
       fc.tuple(fc.constantFrom('add', 'del'), net, fc.constantFrom('table 100', 'lookup main', 'prohibit', 'pref 200 table 7')).map(([o, n, t]) => `ip rule ${o} from ${n} ${t}`),
+      fc.tuple(table, fc.option(userChain, { nil: undefined })).map(([t, c]) => `iptables -t ${t} -Z${c ? ' ' + c : ''}`),
+      fc.tuple(net, fc.constantFrom('proto static', 'scope link', 'proto 4 metric 9', 'tos 0x10', 'onlink via 10.7.0.1')).map(([n, a]) => `ip route add ${n} dev eth1 ${a}`),
+      fc.tuple(fc.constantFrom('add', 'del'), fc.constantFrom('iif eth1', 'fwmark 0x10/0xff', 'oif eth0 lookup 100', 'to 10.0.0.0/8 goto 32766', 'tos 0x10 table 5', 'not to 10.1.0.0/16 table 9')).map(([o, a]) => `ip rule ${o} ${a}`),
+      fc.tuple(fc.integer({ min: 5, max: 7 }), fc.constantFrom('metric 20', 'label eth1:x', 'scope link', 'brd 10.1.0.255')).map(([x, a]) => `ip addr add 10.1.0.${x}/24 ${a} dev eth1`),
       fc.tuple(fc.constantFrom('ip_forward', 'conf.eth0.rp_filter', 'conf.all.forwarding', 'conf.eth1.promote_secondaries', 'conf.default.forwarding'), fc.constantFrom('0', '1', '2')).map(([k, v]) => `sysctl -w net.ipv4.${k}=${v}`),
     );
     const scripts = fc.sample(fc.array(cmd, { minLength: 40, maxLength: 40 }), { numRuns: 4, seed: 4242 });
