@@ -557,14 +557,18 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
     # answers: what came back to the sender on the interface the probe left through (not the probe itself)
     answers = []
     first_out = next((x for x in seen if x["host"] == sender and x["dir"] == "out"), None)
+    ports = {p: br for p, (h, br) in w.get("ports", {}).items() if h == sender}
     if first_out:
         probe = summary(first_out)
-        for x in seen:
-            if x["host"] == sender and x["dir"] == "in" and x["iface"] == first_out["iface"] and x["t"] >= first_out["t"]:
-                sm = summary(x)
-                # the listener's FIN after accept() and the like are not answers: SYN/ACK, RST, ICMP, UDP are
-                if sm != probe and not (x["proto"] == 6 and not set(x.get("flags", "")) & set("SR")):
-                    answers.append(sm)
+        # on the interface it left by; when that is a bridge, as received on its ports (before br_netfilter's
+        # PREROUTING translates it or drops it: the frame then never reaches the bridge device)
+        back = [x for x in seen if x["host"] == sender and x["dir"] == "in" and x["t"] >= first_out["t"]]
+        on_ports = [x for x in back if ports.get(x["iface"]) == first_out["iface"]]
+        for x in on_ports or [x for x in back if x["iface"] == first_out["iface"]]:
+            sm = summary(x)
+            # the listener's FIN after accept() and the like are not answers: SYN/ACK, RST, ICMP, UDP are
+            if sm != probe and not (x["proto"] == 6 and not set(x.get("flags", "")) & set("SR")):
+                answers.append(sm)
     return {"packet": q["packet"], "drops": drops, "delivered": delivered, "answers": answers,
             "seen": [{"host": x["host"], "iface": x["iface"], "dir": x["dir"], "summary": summary(x)} for x in seen],
             "sender": {"host": sender, "result": s["res"].get("result"), "error": s["res"].get("error"),

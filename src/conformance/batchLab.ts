@@ -96,7 +96,9 @@ export async function runBatch(items: BatchItem[], opts: { prefix: string; gap?:
     const worlds = items.map((it, k) => {
       const b = labBuild(it.world);
       const devs: Record<string, string> = {};
+      const ports: Record<string, [string, string]> = {};
       for (const h of it.world.hosts) for (const i of h.interfaces) if (i.name !== 'lo') devs[i.name] = h.name;
+      for (const h of it.world.hosts) for (const i of h.interfaces) if (i.master) ports[i.name] = [h.name, i.master];
       const queries: unknown[] = [];
       notSent.set(it.id, []);
       sentIndex.set(it.id, []);
@@ -108,7 +110,7 @@ export async function runBatch(items: BatchItem[], opts: { prefix: string; gap?:
           sentIndex.get(it.id)!.push(i);
         }
       });
-      return { id: it.id, prefix: `${opts.prefix}-${k}`, hosts: it.world.hosts.map((h) => h.name), build: [...b.lines, ...neighbourLines(it.world), ...noSynAckRetries(it.world)].join('\n'), devs, listeners: b.listeners, queries };
+      return { id: it.id, prefix: `${opts.prefix}-${k}`, hosts: it.world.hosts.map((h) => h.name), build: [...b.lines, ...neighbourLines(it.world), ...noSynAckRetries(it.world)].join('\n'), devs, ports, listeners: b.listeners, queries };
     });
     const spec = { labdir: labDir(), gap: opts.gap ?? 0.02, settle: opts.settle ?? 0.8, counters: opts.counters ?? false, jobs: opts.jobs ?? 2, worlds };
     writeFileSync(join(dir, 'spec.json'), JSON.stringify(spec));

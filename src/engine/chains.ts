@@ -347,13 +347,16 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
     const key = ruleKey(table, chain, i);
     let matched = true;
     let notes: string[] | undefined;
-    for (const m of r.matches) {
+    for (let mi = 0; mi < r.matches.length; mi++) {
+      const m = r.matches[mi];
       if (m.unsupported) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `match '-m ${m.name}' is not supported: ${m.unsupported.reason}` };
       const ext = findMatch(m.name);
       if (!ext) return { verdict: 'unsupported', rule: refAt(table, cur, at), reason: `match '-m ${m.name}' has no semantics in nfsim` };
       ctx ??= traversalContext(sim, skb, hook, table, inIface, outIface);
       ctx.ruleKey = key;
-      ctx.matchName = m.name;
+      // Each match of a rule has its own private state, also two of the same module in one rule
+      // (`-m statistic ... -m statistic ...`: two xt_statistic_priv counters, checkentry() per match).
+      ctx.matchName = mi === 0 ? m.name : `${m.name}#${mi}`;
       const res: MatchResult = ext.match(m.args, ctx);
       let ok: boolean;
       if (typeof res === 'boolean') ok = res;
