@@ -136,8 +136,11 @@ function addRoutes(host: Host, iface: Interface, a: IfAddress, prim: IfAddress, 
 function dropRoutes(host: Host, dev: string, a: IfAddress, src: string): void {
   const prefix = net(a);
   const brd = [a.broadcast, a.local.len < 31 ? formatIpv4((prefix | ~prefixMask(a.local.len)) >>> 0) : undefined].filter(Boolean);
-  // LOCAL_OK: only another address of the same device with the same local address keeps the local route
-  const other = host.interfaces.some((i) => i.name === dev && i.addresses.some((x) => x !== a && x.family === 4 && x.local.addr === a.local.addr));
+  // LOCAL_OK: only another address of the same device with the same local address and the same primary
+  // (the routes' preferred source) keeps the local route
+  const mine = host.interfaces.find((i) => i.name === dev)?.addresses.filter((x) => x.family === 4) ?? [];
+  const primLocal = (x: IfAddress) => (x.secondary ? mine.find((p) => !p.secondary && sameSubnet(p, x)) ?? x : x).local.addr;
+  const other = mine.some((x) => x !== a && x.local.addr === a.local.addr && primLocal(x) === src);
   host.routes = host.routes.filter((r) => {
     if (r.family !== 4 || r.proto !== 'kernel' || r.nexthops[0]?.dev !== dev || r.prefsrc !== src) return true;
     if (r.type === 'local' && r.dst.len === 32 && r.dst.addr === a.local.addr) return other;
