@@ -566,7 +566,13 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         on_ports = [x for x in back if ports.get(x["iface"]) == first_out["iface"]]
         for x in on_ports or [x for x in back if x["iface"] == first_out["iface"]]:
             sm = summary(x)
-            # the listener's FIN after accept() and the like are not answers: SYN/ACK, RST, ICMP, UDP are
+            # answers travel toward the probe's source port (TCP, UDP) or are ICMP other than the probe's own
+            # type: the probe itself coming back (a DNAT hairpin) is not an answer, nor the listener's FIN
+            # after accept(): SYN/ACK, RST, ICMP errors, echo replies, UDP replies are
+            if x["proto"] in (6, 17) and (x["proto"] != first_out["proto"] or x.get("dport") != first_out.get("sport")):
+                continue
+            if x["proto"] == 1 and first_out["proto"] == 1 and x.get("type") == first_out.get("type"):
+                continue
             if sm != probe and not (x["proto"] == 6 and not set(x.get("flags", "")) & set("SR")):
                 answers.append(sm)
     return {"packet": q["packet"], "drops": drops, "delivered": delivered, "answers": answers,

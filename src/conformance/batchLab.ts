@@ -82,7 +82,25 @@ export function neighbourLines(world: World): string[] {
       }
     }
   }
+  // Bridges know where every modelled MAC is (nfsim's bridge delivers to the port behind which the
+  // destination is): without learning traffic a fresh bridge would flood unknown unicast to every port,
+  // and the other hosts would drop the copies (OTHERHOST).
+  for (const h of world.hosts) {
+    for (const i of h.interfaces) {
+      if (!i.master) continue;
+      for (const mac of macsBehind(world, h.name, i.name)) out.push(`ip netns exec "$LAB_PREFIX-${h.name}" bridge fdb replace ${mac} dev ${i.name} master static`);
+    }
+  }
   return out;
+}
+
+/** MACs of the interfaces on the far end of HOST:IF's link (the hosts behind a bridge port). */
+function macsBehind(world: World, host: string, iface: string): string[] {
+  const l = world.links.find((x) => (x.a.host === host && x.a.iface === iface) || (x.b.host === host && x.b.iface === iface));
+  if (!l) return [];
+  const far = l.a.host === host && l.a.iface === iface ? l.b : l.a;
+  const m = world.hosts.find((x) => x.name === far.host)?.interfaces.find((x) => x.name === far.iface)?.mac;
+  return m ? [m] : [];
 }
 export function runningLab(): ReturnType<typeof spawn> | undefined {
   return running;
