@@ -35,6 +35,8 @@ function usage(cmd: IptablesCommand, at: Word | SourceLoc, ctx: CommandContext, 
 }
 
 const NFT_OP: Partial<Record<IptablesCommand['op'], string>> = { A: 'RULE_APPEND', I: 'RULE_INSERT', R: 'RULE_REPLACE' };
+/** The nf_tables batch operation iptables-nft names in its error: -I N (N > 1) is an append after rule N-1. */
+const nftOp = (cmd: IptablesCommand) => (cmd.op === 'I' && (cmd.num ?? 1) > 1 ? 'RULE_APPEND' : NFT_OP[cmd.op] ?? 'RULE_APPEND');
 
 export function rulesetOf(ctx: CommandContext, family: 4 | 6, at: Word | SourceLoc): Ruleset {
   const rs = family === 4 ? ctx.host.iptables : ctx.host.ip6tables;
@@ -116,7 +118,7 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
       const hint = `${w.message.replace(/ \(the kernel.*$/, '')}: the kernel refuses the rule (x_tables check_target); use the right table with -t`;
       commitCheck = () => {
         if (legacy) tool(cmd, loc, ctx, "Invalid argument. Run `dmesg' for more information.", hint);
-        usage(cmd, loc, ctx, ` ${NFT_OP[cmd.op] ?? 'RULE_APPEND'} failed (Invalid argument): rule in chain ${chain}`, hint);
+        usage(cmd, loc, ctx, ` ${nftOp(cmd)} failed (Invalid argument): rule in chain ${chain}`, hint);
       };
       continue;
     }
@@ -237,12 +239,12 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
         if (hasReachableLoop(t)) {
           const hint = `with this rule, a jump from ${ch.name} leads back to a chain on the way (a loop reachable from a built-in chain)`;
           if (legacy) tool(cmd, rule.target!.loc, ctx, 'Too many levels of symbolic links.', hint);
-          usage(cmd, rule.target!.loc, ctx, ` ${NFT_OP[cmd.op]} failed (Too many links): rule in chain ${ch.name}`, hint);
+          usage(cmd, rule.target!.loc, ctx, ` ${nftOp(cmd)} failed (Too many links): rule in chain ${ch.name}`, hint);
         }
         const bad = hookViolation(t, cmd.family);
         if (bad) {
           if (legacy) tool(cmd, rule.target?.loc ?? ctx.loc, ctx, "Invalid argument. Run `dmesg' for more information.", bad);
-          usage(cmd, rule.target?.loc ?? ctx.loc, ctx, ` ${NFT_OP[cmd.op]} failed (Invalid argument): rule in chain ${ch.name}`, bad);
+          usage(cmd, rule.target?.loc ?? ctx.loc, ctx, ` ${nftOp(cmd)} failed (Invalid argument): rule in chain ${ch.name}`, bad);
         }
       };
       if (cmd.op === 'A') {
