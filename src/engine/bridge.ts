@@ -15,13 +15,15 @@ import { sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { postrouting } from './postrouting.js';
 import { tableStep } from './verdicts.js';
-import { DEP, dep } from './deps.js';
+import { depField } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
 
 export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const h = idx(sim, skb.host);
   const port = skb.inIface!;
-  dep(sim, skb, DEP.src | DEP.dst | DEP.ingress);
   const l2 = skb.nexthop ?? skb.pkt.dst;
+  // The bridge looks at the frame's destination: the packet's, unless the sender resolved a gateway.
+  if (sim.deps && l2 === skb.pkt.dst) depField(sim, skb, DIM_INDEX.dst);
   const brnf = sysctlView(h.host).bridgeNfCallIptables();
   const hooks = brnf.value === 1;
   if (skb.nexthop !== undefined && !h.localAddrs.has(l2) && !portToward(sim, skb.host, bridge, l2)) {

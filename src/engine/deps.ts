@@ -33,6 +33,8 @@ export interface DepRecorder {
 }
 
 const ADDRS = DEP.src | DEP.dst;
+/** src ↔ dst, sport ↔ dport; -1 for dimensions an answer does not take from the first packet. */
+const MIRROR: number[] = DIMS.map((d) => (d === 'src' ? DIMS.indexOf('dst') : d === 'dst' ? DIMS.indexOf('src') : d === 'sport' ? DIMS.indexOf('dport') : d === 'dport' ? DIMS.indexOf('sport') : -1));
 const PORTS = DEP.sport | DEP.dport;
 
 function mirrored(skb: Skb, mask: number): number {
@@ -45,7 +47,7 @@ function mirrored(skb: Skb, mask: number): number {
 
 export function dep(sim: Sim, skb: Skb, mask: number): void {
   const d = sim.deps;
-  if (d) d.mask |= mirrored(skb, mask);
+  if (d) d.mask |= mirrored(skb, mask & ~(skb.constDims ?? 0));
 }
 
 /** The packet's value on dimension `dim` (index into DIMS; ingress has no packet field). */
@@ -76,17 +78,45 @@ export function fieldValue(p: Packet, dim: number): number {
   }
 }
 
+/** Record that the path depends on the atom of the packet's `dim` field (for an answer: of the first
+ * packet's field it was taken from, when the value says so unambiguously). */
+export function depField(sim: Sim, skb: Skb, dim: number): void {
+  const d = sim.deps;
+  if (!d || ((skb.constDims ?? 0) >> dim) & 1) return;
+  if (skb.depth > 0 && d.initial) {
+    const m = MIRROR[dim];
+    const v = fieldValue(skb.pkt, dim);
+    if (m >= 0 && d.initial[m] === v && d.initial[dim] !== d.initial[m]) {
+      d.mask |= 1 << m;
+      return;
+    }
+  }
+  d.mask |= mirrored(skb, 1 << dim);
+}
+
 /** Record that the path asked whether the packet's `dim` field lies in `set`; returns the answer. */
 export function depTest(sim: Sim, skb: Skb, dim: number, set: IntervalSet): boolean {
   const v = fieldValue(skb.pkt, dim);
   const holds = I.contains(set, v);
   const d = sim.deps;
-  if (!d) return holds;
-  if (d.initial && d.sets && skb.depth === 0 && d.initial[dim] === v) {
+  // A field NAT set to one fixed address has that value for every packet of the class.
+  if (!d || ((skb.constDims ?? 0) >> dim) & 1) return holds;
+  let target = -1;
+  if (d.initial && d.sets) {
+    if (skb.depth === 0) {
+      if (d.initial[dim] === v) target = dim;
+    } else {
+      // An answer's destination is the first packet's source (and so on): when the value says so
+      // unambiguously, the test is about that field of the first packet.
+      const m = MIRROR[dim];
+      if (m >= 0 && d.initial[m] === v && d.initial[dim] !== d.initial[m]) target = m;
+    }
+  }
+  if (target >= 0) {
     const [lo, hi] = DIM_RANGE[DIMS[dim]];
     const side = holds ? set : I.subtract(I.range(lo, hi), set);
-    const cur = d.sets[dim];
-    d.sets[dim] = cur ? I.intersect(cur, side) : side;
+    const cur = d.sets![target];
+    d.sets![target] = cur ? I.intersect(cur, side) : side;
   } else d.mask |= mirrored(skb, 1 << dim);
   return holds;
 }

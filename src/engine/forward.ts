@@ -8,18 +8,23 @@ import { postrouting } from './postrouting.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep } from './verdicts.js';
-import { DEP, dep } from './deps.js';
+import { depTest } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
+import * as I from '../space/intervals.js';
+
+const TTL_EXPIRES = I.range(0, 1);
 
 export function forward(sim: Sim, skb: Skb, route: FibHit): Verdict {
   const h = idx(sim, skb.host);
   const p = skb.pkt;
-  dep(sim, skb, DEP.ttl | DEP.length);
+  if (sim.deps) depTest(sim, skb, DIM_INDEX.ttl, TTL_EXPIRES);
   if (p.ttl <= 1) {
     sendIcmpError(sim, skb, 11, 0, 'TTL exceeded in transit', false);
     return dropped(sim, skb, 'IP_INHDR', 'ip_forward', `TTL ${p.ttl} would reach 0 on this hop: ICMP time exceeded to the sender`, { counter: 'IpInHdrErrors' });
   }
   const out = skb.outIface ?? '';
   const mtu = route.route.mtu ?? h.ifaces.get(out)?.mtu;
+  if (sim.deps && mtu !== undefined) depTest(sim, skb, DIM_INDEX.length, I.range(20, mtu));
   if (mtu !== undefined && p.length > mtu) {
     if (p.df) {
       sendIcmpError(sim, skb, 3, 4, `fragmentation needed (next-hop MTU ${mtu})`, false, mtu);

@@ -11,7 +11,9 @@ import { isIcmpError } from './conntrack.js';
 import { packetSummary } from './format.js';
 import { localOut } from './localOut.js';
 import { emit, newSkb, type Sim, type Skb } from './sim.js';
-import { DEP, D_FLAGS, FLAGS_ACK, FLAGS_RST, dep, depTest } from './deps.js';
+import { D_FLAGS, FLAGS_ACK, FLAGS_RST, depTest } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
+import * as I from '../space/intervals.js';
 import type { Outcome } from './types.js';
 
 const MAX_DEPTH = 2;
@@ -25,6 +27,10 @@ const REJECT_CODES: Partial<Record<RejectWith, number>> = {
   'icmp-host-prohibited': 10,
   'icmp-admin-prohibited': 13,
 };
+
+/** Multicast, limited broadcast and 0.0.0.0/8 (no ICMP error goes to or about them). */
+const SPECIAL = I.union(I.union(I.prefix(0xe0000000, 4), I.single(0xffffffff)), I.prefix(0, 8));
+const ICMP_ERRORS = I.fromIntervals([3, 4, 5, 11, 12].map((t) => [t << 8, (t << 8) | 0xff] as const));
 
 function isSpecialDest(a: number): boolean {
   return a >>> 28 === 0xe || a === 0xffffffff || a >>> 24 === 0;
@@ -59,11 +65,12 @@ export function sendGenerated(sim: Sim, from: Skb, pkt: Packet, opts: GenerateOp
 /** icmp_send(): an ICMP error about `skb`. `local` = the offending packet was addressed to this host. */
 export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, why: string, local: boolean, mtu?: number): void {
   const p = skb.pkt;
-  dep(sim, skb, DEP.src | DEP.dst | DEP.icmp);
+  if (sim.deps && p.proto === 1) depTest(sim, skb, DIM_INDEX.icmp, ICMP_ERRORS);
   if (isIcmpError(p)) {
     emit(sim, () => ({ type: 'note', host: skb.host, text: 'no ICMP error is sent about an ICMP error' }));
     return;
   }
+  if (sim.deps && !depTest(sim, skb, DIM_INDEX.dst, SPECIAL)) depTest(sim, skb, DIM_INDEX.src, SPECIAL);
   if (isSpecialDest(p.dst) || isSpecialDest(p.src)) {
     emit(sim, () => ({ type: 'note', host: skb.host, text: 'no ICMP error is sent for broadcast/multicast/zero addresses' }));
     return;
@@ -86,7 +93,6 @@ export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, wh
 /** REJECT target: nf_send_unreach() / nf_send_reset(). */
 export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): void {
   const p = skb.pkt;
-  dep(sim, skb, DEP.src | DEP.dst);
   if (w === 'tcp-reset') {
     if (p.proto !== 6) return;
     recordResetDeps(sim, skb);
@@ -95,6 +101,7 @@ export function generateReject(sim: Sim, skb: Skb, w: RejectWith, hook: Hook): v
       emit(sim, () => ({ type: 'note', host: skb.host, text: 'no RST is sent in answer to a RST' }));
       return;
     }
+    if (sim.deps) depTest(sim, skb, DIM_INDEX.dst, SPECIAL);
     if (isSpecialDest(p.dst)) return;
     const rst = resetFor(p);
     sendGenerated(sim, skb, rst, { attachFrom: skb, why: 'REJECT --reject-with tcp-reset (the RST carries the original destination as source)' });

@@ -12,7 +12,8 @@ import { dropped, unsupported } from './verdicts.js';
 import { sendIcmpError } from './icmp.js';
 import { confCombined } from './sysctl.js';
 import { fibLookup } from './fib.js';
-import { DEP, dep } from './deps.js';
+import { depField } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
 
 /** Does a host on the far end answer ARP for `addr`? (arp_ignore=0: any local address, on any interface.) */
 function l2Reachable(sim: Sim, host: string, iface: string, addr: number): boolean {
@@ -57,8 +58,9 @@ export function portToward(sim: Sim, host: string, bridge: string, addr: number)
 
 export function transmit(sim: Sim, skb: Skb): Verdict {
   const out = skb.outIface!;
-  // Neighbour resolution and the bridge port toward the next hop depend on the destination.
-  dep(sim, skb, DEP.dst);
+  // Neighbour resolution and the bridge port toward the next hop depend on the destination when the
+  // next hop is the destination itself (a gateway was chosen by routing, which recorded its own tests).
+  if (sim.deps && (skb.nexthop ?? skb.pkt.dst) === skb.pkt.dst) depField(sim, skb, DIM_INDEX.dst);
   if (out === 'lo') {
     emit(sim, () => ({ type: 'link', from: `${skb.host}:lo`, to: `${skb.host}:lo`, kind: 'loopback' }));
     const back: Skb = { ...skb, pkt: { ...skb.pkt }, inIface: 'lo', outIface: undefined, local: false, routedLocal: undefined };

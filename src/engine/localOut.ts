@@ -13,7 +13,7 @@ import { emit, idx, choose, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
 import type { Nexthop } from '../model/host.js';
-import { DEP, dep, depTest, fibDeps, fibDstSet } from './deps.js';
+import { DEP, dep, depField, depTest, fibDeps, fibDstSet } from './deps.js';
 import { DIM_INDEX } from '../space/box.js';
 
 const ERRNO_COUNTER: Record<string, string | undefined> = { ENETUNREACH: 'IpOutNoRoutes' };
@@ -58,7 +58,7 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
   let src = p.src;
   if (chooseSource) {
     // inet_select_addr() prefers an address whose subnet holds the destination.
-    dep(sim, skb, DEP.dst);
+    if (sim.deps) depField(sim, skb, DIM_INDEX.dst);
     const s = routeSource(h, res, nh, p.dst);
     if (s === undefined) return { error: 'EADDRNOTAVAIL', detail: `no source address available toward ${formatIpv4(p.dst)}` };
     src = s;

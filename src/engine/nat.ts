@@ -14,7 +14,9 @@ import { packetSummary, tupleText } from './format.js';
 import { jhash2, reciprocalScale, toWireU32 } from './jhash.js';
 import { emit, hostState, idx, type Sim, type Skb } from './sim.js';
 import type { CtEntry, CtTupleN } from './types.js';
-import { DEP, dep, depTupleIn } from './deps.js';
+import { DEP, dep, depTest, depTupleIn } from './deps.js';
+import { DIM_INDEX } from '../space/box.js';
+import * as I from '../space/intervals.js';
 
 export type Manip = 'SRC' | 'DST';
 
@@ -64,6 +66,7 @@ export function natPacket(sim: Sim, skb: Skb, manip: Manip): void {
   } else {
     skb.pkt = manipPacket(skb.pkt, target, manip, true);
   }
+  if (ct.dir === 'orig' && e.natConst?.includes(manip)) skb.constDims = (skb.constDims ?? 0) | (manip === 'SRC' ? DEP.src : DEP.dst);
   const after = sim.tracing ? packetSummary(skb.pkt) : '';
   if (before !== after) {
     const kind = ct.dir === 'orig' ? (manip === 'DST' ? 'DNAT' : 'SNAT') : manip === 'DST' ? 'un-SNAT' : 'un-DNAT';
@@ -89,6 +92,8 @@ function manipPacket(p: Packet, t: CtTupleN, manip: Manip, ports: boolean): Pack
 /** Is a reply tuple already used by another entry (nf_nat_used_tuple())? */
 function tupleTaken(sim: Sim, skb: Skb, e: CtEntry, origAfter: CtTupleN): boolean {
   const reply = invertTuple(origAfter);
+  // Only entries of a `conntrack -L` dump are foreign to the packet's own path.
+  if (sim.deps) depTupleIn(sim, skb, ctSearchList(sim, skb.host).filter((x) => x.seeded).flatMap((x) => [invertTuple(x.reply), invertTuple(x.orig)]));
   return ctSearchList(sim, skb.host).some((x) => x.id !== e.id && x.zone === e.zone && (tupleEq(x.reply, reply) || tupleEq(x.orig, reply)));
 }
 
@@ -119,8 +124,6 @@ function setReply(e: CtEntry, origAfter: CtTupleN, manip: Manip): void {
 
 /** nf_nat_setup_info(): choose the new tuple; returns a drop reason text when the NAT engine drops. */
 function setupBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip, req: NatRequest, hook: Hook): string | undefined {
-  // The binding compares the tuple with the range and other connections, and hashes the addresses.
-  dep(sim, skb, DEP.src | DEP.dst | DEP.sport | DEP.dport);
   const h = idx(sim, skb.host);
   const orig = invertTuple(e.reply);
   let ranges: NatRange[] = [];
@@ -141,6 +144,7 @@ function setupBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip, req: NatRequ
       if (orig.src === 0) return undefined; // source 0.0.0.0 is left alone (nf_nat_masquerade_ipv4())
       const out = skb.outIface ?? '';
       const nh = skb.nexthop ?? p.dst;
+      dep(sim, skb, DEP.dst);
       const a = inetSelectAddr(h, out, nh, 0);
       if (a === undefined) return `MASQUERADE found no address on ${out} (nf_nat_masquerade_ipv4() drops)`;
       e.masqIface = out;
@@ -164,6 +168,7 @@ function setupBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip, req: NatRequ
       kind = 'NETMAP';
       const mask = req.to.len === 0 ? 0 : (0xffffffff << (32 - req.to.len)) >>> 0;
       const from = manip === 'DST' ? orig.dst : orig.src;
+      dep(sim, skb, manip === 'DST' ? DEP.dst : DEP.src);
       const a = ((from & ~mask) | (req.to.addr & mask)) >>> 0;
       ranges = [{ minAddr: a, maxAddr: a }];
       break;
@@ -179,14 +184,21 @@ function setupBinding(sim: Sim, skb: Skb, e: CtEntry, manip: Manip, req: NatRequ
     if (range.minPort !== undefined && (port < range.minPort || port > (range.maxPort ?? range.minPort))) return false;
     return true;
   };
+  if (sim.deps) {
+    // the range test below, on the packet's fields
+    if (manip === 'SRC' && range.minAddr !== undefined) depTest(sim, skb, DIM_INDEX.src, I.range(range.minAddr, range.maxAddr ?? range.minAddr));
+    if (range.minPort !== undefined) depTest(sim, skb, manip === 'SRC' ? DIM_INDEX.sport : DIM_INDEX.dport, I.range(range.minPort, range.maxPort ?? range.minPort));
+  }
   if (manip === 'SRC' && inRange(orig) && !tupleTaken(sim, skb, e, orig)) {
     t = orig;
   } else {
     if (range.minAddr !== undefined) {
       const max = range.maxAddr ?? range.minAddr;
       let a = range.minAddr;
+      if (max === range.minAddr && req.type !== 'netmap') (e.natConst ??= []).push(manip);
       if (max !== range.minAddr) {
         // find_best_ips_proto(): jhash of the source address, seeded with the destination (not random).
+        dep(sim, skb, DEP.src | DEP.dst);
         const persistent = req.type === 'dnat' || req.type === 'snat' ? req.persistent : false;
         const j = jhash2([toWireU32(orig.src), 0, 0, 0], persistent ? 0 : (toWireU32(orig.dst) ^ e.zone) >>> 0);
         a = (range.minAddr + reciprocalScale(j, max - range.minAddr + 1)) >>> 0;

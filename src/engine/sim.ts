@@ -46,6 +46,8 @@ export interface Skb {
   routedLocal?: boolean;
   /** The packet as the local stack built it (after source selection, before any NAT). */
   sentAs?: string;
+  /** Dimensions NAT set to one fixed value (the same for every packet of a class): deps.ts ignores them. */
+  constDims?: number;
 }
 
 export interface Choice {

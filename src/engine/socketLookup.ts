@@ -66,7 +66,7 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
   const p = skb.pkt;
   if (sim.deps) {
     // A connected socket also compares the peer (source address and port).
-    const peers = st.sockets.some((x) => x.peer) || (h.host.sockets ?? []).some((x) => x.peer && x.peer.port !== 0);
+    const peers = st.sockets.some((x) => x.peer && x.local.port === p.dport) || (h.host.sockets ?? []).some((x) => x.peer && x.peer.port !== 0 && x.local.port === p.dport);
     dep(sim, skb, DEP.proto | DEP.dst | DEP.dport | DEP.icmp | (peers ? DEP.src | DEP.sport : 0));
   }
   const known = h.host.sockets !== undefined;

@@ -45,6 +45,8 @@ export interface CtEntry {
   masqIface?: string;
   /** Seeded from a `conntrack -L` dump. */
   seeded?: boolean;
+  /** Manipulations whose address is one fixed address (not a function of the packet's): for deps.ts. */
+  natConst?: ('SRC' | 'DST')[];
 }
 
 export interface HostRunState {

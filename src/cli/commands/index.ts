@@ -5,6 +5,7 @@ import { runCommand } from './run.js';
 import { scenarioCommand } from './scenario.js';
 import { traceCommand } from './trace.js';
 import { verifyCommand } from './verify.js';
+import { diffCommand } from './diff.js';
 import { lintCommand } from './lint.js';
 
 export interface Command {
@@ -14,4 +15,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand, applyCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand, applyCommand, diffCommand];
