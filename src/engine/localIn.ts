@@ -7,7 +7,7 @@ import { natHook } from './nat.js';
 import { socketDeliver } from './socketLookup.js';
 import { idx, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
-import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
+import { dropped, ruleDropSite, tableStep, tableVerdict, unsupported } from './verdicts.js';
 
 export function localIn(sim: Sim, skb: Skb): Verdict {
   const h = idx(sim, skb.host);
@@ -21,7 +21,7 @@ export function localIn(sim: Sim, skb: Skb): Verdict {
     if (v) return v;
   }
   const n = natHook(sim, skb, 'INPUT', 'SRC', inIf);
-  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'INPUT') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', n.drop);
+  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'INPUT') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', ruleDropSite(sim, skb), n.drop);
   if (h.securityPriority > 100) {
     v = tableStep(sim, skb, 'security', 'INPUT', h.securityPriority, inIf);
     if (v) return v;

@@ -11,7 +11,7 @@ import { natHook } from './nat.js';
 import { postrouting } from './postrouting.js';
 import { emit, idx, choose, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
-import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
+import { dropped, ruleDropSite, tableStep, tableVerdict, unsupported } from './verdicts.js';
 import type { Nexthop } from '../model/host.js';
 import { DEP, dep, depField, depTest, fibDeps, fibDstSet } from './deps.js';
 import { DIM_INDEX } from '../space/box.js';
@@ -120,7 +120,7 @@ export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
   }
   const dstBefore = skb.pkt.dst;
   const n = natHook(sim, skb, 'OUTPUT', 'DST', undefined, skb.outIface);
-  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'OUTPUT') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', n.drop);
+  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'OUTPUT') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', ruleDropSite(sim, skb), n.drop);
   if (skb.pkt.dst !== dstBefore) {
     const rr = reroute(sim, skb, 'nat OUTPUT changed the destination');
     if (rr) return rr;

@@ -7,7 +7,7 @@ import { transmit } from './link.js';
 import { natHook } from './nat.js';
 import { emit, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
-import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
+import { dropped, ruleDropSite, tableStep, tableVerdict, unsupported } from './verdicts.js';
 
 export function postrouting(sim: Sim, skb: Skb): Verdict {
   const out = skb.outIface;
@@ -20,7 +20,7 @@ export function postrouting(sim: Sim, skb: Skb): Verdict {
     return dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', `the connection was masqueraded out ${ct.entry.masqIface} but this packet is routed out ${out}: the NAT engine deletes the entry and drops the packet (nf_nat_oif_changed())`);
   }
   const n = natHook(sim, skb, 'POSTROUTING', 'SRC', skb.bridged ? skb.inIface : undefined, out);
-  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'POSTROUTING') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', n.drop);
+  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'POSTROUTING') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', ruleDropSite(sim, skb), n.drop);
   conntrackConfirm(sim, skb);
   if (!out) {
     emit(sim, () => ({ type: 'note', host: skb.host, text: 'no egress device' }));

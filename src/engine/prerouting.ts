@@ -3,7 +3,7 @@ import { conntrackIn } from './conntrack.js';
 import { natHook } from './nat.js';
 import type { Sim, Skb } from './sim.js';
 import type { Verdict } from './types.js';
-import { dropped, tableStep, tableVerdict, unsupported } from './verdicts.js';
+import { dropped, ruleDropSite, tableStep, tableVerdict, unsupported } from './verdicts.js';
 
 export function prerouting(sim: Sim, skb: Skb): Verdict | undefined {
   const inIf = skb.inIface;
@@ -14,6 +14,6 @@ export function prerouting(sim: Sim, skb: Skb): Verdict | undefined {
   if (v) return v;
   // Packets looped back through lo keep their entry: nat PREROUTING is not consulted for them (§3.5).
   const n = natHook(sim, skb, 'PREROUTING', 'DST', inIf);
-  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'PREROUTING') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', 'nf_hook_slow', n.drop);
+  if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'PREROUTING') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', ruleDropSite(sim, skb), n.drop);
   return undefined;
 }

@@ -14,7 +14,11 @@ export function unsupported(sim: Sim, skb: Skb, reason: string, rule?: RuleRef):
   return { fate: 'unsupported', host: skb.host, reason, rule, detail: `nfsim cannot tell what the kernel does here: ${reason}`, answers: sim.answers };
 }
 
-/** Where the kernel frees a packet dropped by a rule: the nf_tables chain for iptables-nft, nf_hook_slow for legacy. */
+/**
+ * Where the kernel frees a packet dropped by a rule: the nf_tables chain for iptables-nft, nf_hook_slow for legacy.
+ * Also when a NAT target returns NF_DROP (MASQUERADE or REDIRECT without an address): nft_compat hands the
+ * target's verdict to nft_do_chain(), which frees the packet there (checked on Linux 6.18).
+ */
 export function ruleDropSite(sim: Sim, skb: Skb): string {
   return idx(sim, skb.host).host.iptables?.backend === 'legacy' ? 'nf_hook_slow' : 'nft_do_chain';
 }
