@@ -54,8 +54,10 @@ export function tableOf(rs: Ruleset, name: string, at: SourceLoc, onBad: () => n
   let t = rs.tables.find((x) => x.name === tn);
   if (!t) {
     t = { name: tn, loc: at, chains: BUILTIN_CHAINS[tn].map((h) => ({ name: h, builtin: true, policy: 'ACCEPT' as const, counters: { packets: 0, bytes: 0 }, declared: true, loc: at, rules: [] })) };
+    // iptables-legacy-save lists the tables newest first (xt_register_table adds at the head);
+    // iptables-nft-save in a fixed order
     const rank = (x: TableName) => NFT_TABLE_ORDER.indexOf(x);
-    let i = rs.tables.findIndex((x) => rank(x.name) > rank(tn));
+    let i = rs.backend === 'legacy' ? 0 : rs.tables.findIndex((x) => rank(x.name) > rank(tn));
     if (i < 0) i = rs.tables.length;
     rs.tables.splice(i, 0, t);
     t = rs.tables[i];
@@ -277,11 +279,14 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
         return `${where}: rule ${cmd.num} deleted: -A ${ch.name}${saveRuleBody(gone, cmd.family, t.name)}`;
       }
       const { rule } = buildRule(cmd, t, cmd.chain!.text, ctx, legacy);
-      // iptables-nft looks for the rule, not the chain: a missing chain is a missing rule
-      const ch = legacy ? find(cmd.chain!) : t.chains.find((c) => c.name === cmd.chain!.text);
+      // iptables looks for the rule, not the chain (both backends): a missing chain is a missing rule
+      const ch = t.chains.find((c) => c.name === cmd.chain!.text);
       // iptables -D compares the whole rule as it would be added (matches with their options, target), not
       // the counters: the first rule that prints the same is deleted.
       const i = ch ? ch.rules.findIndex((r) => sameRule(r, rule, cmd.family, t.name)) : -1;
+      // iptables-legacy: in an existing chain, a rule with a target module or a jump that matches none is
+      // reported as a missing target (libiptc's TC_DELETE_ENTRY has mapped the target by then)
+      if (ch && i < 0 && legacy && rule.target && rule.target.kind !== 'verdict') tool(cmd, cmd.opWord, ctx, 'No chain/target/match by that name.', `no rule of ${cmd.chain!.text} reads -A ${cmd.chain!.text}${saveRuleBody(rule, cmd.family, t.name)}`);
       if (!ch || i < 0) tool(cmd, cmd.opWord, ctx, 'Bad rule (does a matching rule exist in that chain?).', ch ? `no rule of ${ch.name} reads -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}` : `table ${t.name} has no chain ${cmd.chain!.text}`);
       ch!.rules.splice(i, 1);
       return `${where}: rule ${i + 1} deleted: -A ${ch.name}${saveRuleBody(rule, cmd.family, t.name)}`;

@@ -86,7 +86,7 @@ export function applyRestore(cmd: RestoreCommand, ctx: CommandContext): string {
       const i = rs.tables.findIndex((t) => t.name === nt.name);
       if (i >= 0) rs.tables[i] = table;
       else {
-        let j = rs.tables.findIndex((t) => NFT_TABLE_ORDER.indexOf(t.name) > NFT_TABLE_ORDER.indexOf(nt.name));
+        let j = rs.backend === 'legacy' ? 0 : rs.tables.findIndex((t) => NFT_TABLE_ORDER.indexOf(t.name) > NFT_TABLE_ORDER.indexOf(nt.name));
         if (j < 0) j = rs.tables.length;
         rs.tables.splice(j, 0, table);
       }
