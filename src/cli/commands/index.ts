@@ -7,6 +7,7 @@ import { traceCommand } from './trace.js';
 import { verifyCommand } from './verify.js';
 import { diffCommand } from './diff.js';
 import { lintCommand } from './lint.js';
+import { checkCommand } from './check.js';
 
 export interface Command {
   name: string;
@@ -15,4 +16,4 @@ export interface Command {
   run(argv: string[]): Promise<number>;
 }
 
-export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand, applyCommand, diffCommand];
+export const commands: Command[] = [traceCommand, runCommand, scenarioCommand, parseCommand, verifyCommand, lintCommand, applyCommand, diffCommand, checkCommand];
