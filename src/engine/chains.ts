@@ -250,12 +250,17 @@ function bump(sim: Sim, skb: Skb, key: string): void {
 interface TraversalContext extends MatchContext {
   /** Counter key of the rule being evaluated ("table/chain/index"). */
   ruleKey: string;
-  /** Name of the match being evaluated (its state key is "RULEKEY/NAME"), undefined for the target. */
+  /** Name of the match being evaluated, undefined for the target. */
   matchName: string | undefined;
+  /** Its position among the rule's matches. */
+  matchIndex: number;
 }
 
+/** The private state key: "RULEKEY" for the target, "RULEKEY/NAME" for the first match, "RULEKEY/NAME#i" for
+ * the i-th (built only when a module asks for its state). */
 function stateKeyOf(c: TraversalContext): string {
-  return c.matchName === undefined ? c.ruleKey : `${c.ruleKey}/${c.matchName}`;
+  if (c.matchName === undefined) return c.ruleKey;
+  return c.matchIndex === 0 ? `${c.ruleKey}/${c.matchName}` : `${c.ruleKey}/${c.matchName}#${c.matchIndex}`;
 }
 
 function traversalContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, inIface?: string, outIface?: string): TraversalContext {
@@ -282,6 +287,7 @@ function traversalContext(sim: Sim, skb: Skb, hook: Hook, table: TableName, inIf
     },
     ruleKey: '',
     matchName: undefined,
+    matchIndex: 0,
   };
   return c;
 }
@@ -356,7 +362,8 @@ export function runTable(sim: Sim, skb: Skb, table: TableName, hook: Hook, inIfa
       ctx.ruleKey = key;
       // Each match of a rule has its own private state, also two of the same module in one rule
       // (`-m statistic ... -m statistic ...`: two xt_statistic_priv counters, checkentry() per match).
-      ctx.matchName = mi === 0 ? m.name : `${m.name}#${mi}`;
+      ctx.matchName = m.name;
+      ctx.matchIndex = mi;
       const res: MatchResult = ext.match(m.args, ctx);
       let ok: boolean;
       if (typeof res === 'boolean') ok = res;
