@@ -1,0 +1,60 @@
+/** Checks over a table's jump graph that the kernel makes when a rule is committed. */
+import type { Chain, Hook, Table } from '../model/iptables.js';
+import { findTarget } from '../ext/registry.js';
+
+/** A jump loop reachable from a built-in chain: x_tables mark_source_chains (ELOOP) and nf_tables'
+ * chain validation (EMLINK) refuse the rule that closes it; loops among unreachable chains are accepted. */
+export function hasReachableLoop(t: Table): boolean {
+  const by = new Map(t.chains.map((c) => [c.name, c]));
+  const state = new Map<string, 1 | 2>(); // 1: on the path, 2: done
+  const visit = (c: Chain): boolean => {
+    state.set(c.name, 1);
+    for (const r of c.rules) {
+      if (r.target?.kind !== 'chain') continue;
+      const n = by.get(r.target.name);
+      if (!n || n.builtin) continue;
+      const st = state.get(n.name);
+      if (st === 1 || (st === undefined && visit(n))) return true;
+    }
+    state.set(c.name, 2);
+    return false;
+  };
+  return t.chains.some((c) => c.builtin && visit(c));
+}
+
+/** The built-in hooks each chain is reached from (a built-in chain: its own; a user chain: those of the
+ * chains that jump or go to it). */
+function reachingHooks(t: Table): Map<string, Set<Hook>> {
+  const by = new Map(t.chains.map((c) => [c.name, c]));
+  const out = new Map<string, Set<Hook>>();
+  const walk = (c: Chain, hook: Hook) => {
+    let set = out.get(c.name);
+    if (!set) out.set(c.name, (set = new Set()));
+    if (set.has(hook)) return;
+    set.add(hook);
+    for (const r of c.rules) {
+      const n = r.target?.kind === 'chain' ? by.get(r.target.name) : undefined;
+      if (n && !n.builtin) walk(n, hook);
+    }
+  };
+  for (const c of t.chains) if (c.builtin) walk(c, c.name as Hook);
+  return out;
+}
+
+/** A target used where its hooks forbid it (xt_check_target: "only valid in ... hooks", EINVAL), counting
+ * user chains by where they are reached from. Returns the offending rule's description. */
+export function hookViolation(t: Table, family: 4 | 6): string | undefined {
+  const hooks = reachingHooks(t);
+  for (const c of t.chains) {
+    const from = hooks.get(c.name);
+    if (!from) continue;
+    for (const r of c.rules) {
+      if (r.target?.kind !== 'extension' || r.target.unsupported) continue;
+      const ext = findTarget(r.target.name, family);
+      const bad = ext?.hooks ? [...from].filter((h) => !ext.hooks!.includes(h)) : [];
+      if (bad.length) return `${r.target.name} is valid only from ${ext!.hooks!.join('/')}; ${c.name} is reached from ${bad.join(', ')}`;
+    }
+  }
+  return undefined;
+}
+
