@@ -465,7 +465,7 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         if not (t0 <= e["t"] < t_close):
             continue
         # a receive event before the probe was sent belongs to an earlier skb at the same address (slab reuse)
-        if rx and (e["t"] - rx["t"] > 0.05 or rx["t"] < t0):
+        if rx and (e["t"] - rx["t"] > 0.2 or rx["t"] < t0):
             rx = None
         host = None
         if rx and rx["dev"] != "lo":
@@ -473,7 +473,7 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
             if owner is not None and owner[0] != wid:
                 continue   # another world's packet
             if owner is not None:
-                near = [x for x in allseen if x["iface"] == rx["dev"] and x["dir"] == "in" and rx["t"] - 0.005 <= x["t"] <= rx["t"] + 0.05]
+                near = [x for x in allseen if x["iface"] == rx["dev"] and x["dir"] == "in" and rx["t"] - 0.005 <= x["t"] <= rx["t"] + 0.5]
                 if near and all(background(x) for x in near):
                     continue   # the world's own IGMP and the like
                 if not near:
@@ -488,7 +488,7 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         if host is None:
             # lo, or no receive event (locally generated): the probe whose window holds the event, when this
             # process (the sending system call, and the softirq run at its end) or a softirq thread ran it
-            if not (t0 <= e["t"] < end) or e["t"] - t0 > 0.05 or not (e["pid"] == MY_PID or e["softirq"]):
+            if not (t0 <= e["t"] < end) or not (e["pid"] == MY_PID or e["softirq"]):
                 continue
             if rx:
                 host = sender   # lo carries only packets of the host itself: our probe's host
@@ -525,7 +525,7 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
             # not passed on and not dropped, at a listener of its port
             syns = [x for x in seen if x["proto"] == 6 and x.get("flags") == "S" and x.get("sport") == sport]
             last = syns[-1] if syns else None
-            if last and last["dir"] == "in" and last["iface"] != "lo" and not any(d.get("host") == last["host"] for d in drops):
+            if last and last["dir"] == "in" and not any(d.get("host") == last["host"] for d in drops):
                 lst = [l for l in w["listeners"] if l["host"] == last["host"] and l["proto"] == "tcp" and l["port"] == last["dport"] and l["addr"] in ("0.0.0.0", last["dst"])]
                 if lst:
                     delivered.append({"host": last["host"], "socket": "tcp:%s:%d" % (lst[0]["addr"], lst[0]["port"]),
@@ -552,7 +552,7 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
                 # received it last, did not pass it on and did not drop it
                 reqs = [x for x in seen if x["proto"] == 1 and x.get("type") == 8 and x.get("id") == ident]
                 last = reqs[-1] if reqs else None
-                if last and last["dir"] == "in" and last["iface"] != "lo" and not any(d.get("host") == last["host"] for d in drops):
+                if last and last["dir"] == "in" and not any(d.get("host") == last["host"] for d in drops):
                     delivered.append({"host": last["host"], "socket": "icmp:echo", "via": "echo request received, no reply sent"})
     # answers: what came back to the sender on the interface the probe left through (not the probe itself)
     answers = []

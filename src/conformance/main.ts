@@ -94,6 +94,7 @@ async function main(argv: string[]): Promise<number> {
   let refused = 0;
   let packets = 0;
   let unsupported = 0;
+  let rechecked = 0;
   let kernel = '';
   const failed: CaseCheck[] = [];
   try {
@@ -102,6 +103,16 @@ async function main(argv: string[]): Promise<number> {
       const batch = Array.from({ length: n }, (_, k) => generateCase(seed, b + k));
       const { checks, batch: res } = await checkCases(batch, join(root, `b${b}`), `nfc${process.pid % 100000}b${b}`);
       kernel = res.kernel;
+      // A disagreement is checked again with the case alone on the kernel (fresh namespaces): the engine is
+      // deterministic and so is the kernel's answer to a world, but the lab's attribution of trace events to
+      // probes is by time and can be misled by a loaded machine. What still differs alone is reported.
+      for (let k = 0; k < checks.length; k++) {
+        if (!disagrees(checks[k]) || checks[k].refused) continue;
+        const [again] = (await checkCases([checks[k].case], join(root, `b${b}-again${k}`), `nfc${process.pid % 100000}a${b + k}`)).checks;
+        if (!disagrees(again)) process.stdout.write(`case ${checks[k].case.index}: differed in the batch, agrees alone (${describeCheck(checks[k]).split('\n').slice(1, 3).join(' ').replace(/\s+/g, ' ').trim()})\n`);
+        checks[k] = again;
+        rechecked++;
+      }
       for (const c of checks) {
         process.stdout.write(describeCheck(c) + '\n');
         if (c.refused) refused++;
@@ -134,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
   const secs = (Date.now() - t0) / 1000;
   const done = agree + differ + refused;
   process.stdout.write(
-    `conformance: seed ${seed}: ${done} cases (${packets} packets, ${unsupported} unsupported) on Linux ${kernel}: ${agree} agree, ${differ} disagree, ${refused} refused by the kernel; ${secs.toFixed(0)} s, ${((done / secs) * 60).toFixed(1)} cases/minute\n`,
+    `conformance: seed ${seed}: ${done} cases (${packets} packets, ${unsupported} unsupported) on Linux ${kernel}: ${agree} agree, ${differ} disagree, ${refused} refused by the kernel (${rechecked} rechecked alone); ${secs.toFixed(0)} s, ${((done / secs) * 60).toFixed(1)} cases/minute\n`,
   );
   return differ || refused ? 1 : 0;
 }

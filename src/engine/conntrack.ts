@@ -152,13 +152,15 @@ export function conntrackIn(sim: Sim, skb: Skb): void {
   }
   if (isIcmpError(p)) {
     const inner = p.icmp?.inner;
-    const hit = inner ? lookupEntry(sim, skb.host, tupleOf(inner), skb.zone) : undefined;
+    // nf_conntrack_inet_error(): the embedded packet's tuple is inverted and looked up, and the direction of
+    // the tuple found is the error's (RELATED_REPLY when it is the reply tuple). When this host translated the
+    // connection, the embedded header carries the translated addresses: only the inverted tuple finds it.
+    const hit = inner ? lookupEntry(sim, skb.host, invertTuple(tupleOf(inner)), skb.zone) : undefined;
     if (!hit) {
       emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'invalid', state: 'INVALID', detail: 'ICMP error about a connection this host does not track' }));
       return;
     }
-    // The embedded packet travelled in `hit.dir`; the error travels the other way.
-    const dir = hit.dir === 'orig' ? 'reply' : 'orig';
+    const dir = hit.dir;
     skb.ct = { entry: hit.entry, dir, info: 'RELATED', confirmed: true };
     emit(sim, () => ({ type: 'conntrack', host: skb.host, action: 'related', state: 'RELATED', entry: entryText(hit.entry), detail: `ICMP error related to the tracked connection (${dir === 'reply' ? 'reply' : 'original'} direction)` }));
     return;

@@ -71,6 +71,10 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
     }
   }
   const dev = res.type === 'local' ? 'lo' : (nh.dev ?? '');
+  // __mkroute_output(): a loopback source (127/8) cannot leave by a device that is not a loopback: -EINVAL
+  // (route_localnet only concerns input)
+  if (sim.deps && res.type !== 'local') dep(sim, skb, DEP.src);
+  if (res.type !== 'local' && dev !== 'lo' && src >>> 24 === 127) return { error: 'EINVAL', detail: `output route to ${formatIpv4(p.dst)} by ${dev} with the loopback source ${formatIpv4(src)} is refused (__mkroute_output())` };
   const gw = nh.via ? Number(nh.via.split('.').reduce((a, b) => a * 256 + Number(b), 0)) : p.dst;
   emit(sim, () => ({
     type: 'route',

@@ -45,7 +45,18 @@ describe('saved conformance cases on this kernel', () => {
       const queries = parseQueries(readFileSync(join(dir, 'packets'), 'utf8'), join(dir, 'packets'));
       return { id: c, world, queries };
     });
-    const res = await runBatch(items, { prefix: `nfct${process.pid % 100000}` });
+    // One retry of the kernel run when something differs: the lab attributes trace events to probes by time,
+    // which a machine loaded by other tests can mislead; a real difference stays.
+    let problems = await kernelProblems(items, 'a');
+    if (problems.length) problems = await kernelProblems(items, 'b');
+    expect(problems).toEqual([]);
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfct\d+/m);
+  }, 300_000);
+});
+
+async function kernelProblems(items: { id: string; world: ReturnType<typeof loadWorld>; queries: ReturnType<typeof parseQueries> }[], tag: string): Promise<string[]> {
+  {
+    const res = await runBatch(items, { prefix: `nfct${process.pid % 100000}${tag}` });
     const problems: string[] = [];
     for (const it of items) {
       const w = res.worlds.find((x) => x.id === it.id)!;
@@ -59,7 +70,6 @@ describe('saved conformance cases on this kernel', () => {
         if (v.status !== 'agree') problems.push(`${it.id} #${qi + 1} ${results[qi].query.spec.text}: ${v.status === 'differ' ? v.difference : v.why}`);
       });
     }
-    expect(problems).toEqual([]);
-    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfct\d+-/m);
-  }, 300_000);
-});
+    return problems;
+  }
+}
