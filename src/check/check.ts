@@ -157,7 +157,7 @@ function flagLetters(f: number): string {
 function checkNat(world: World, a: Assertion & { kind: 'nat' }, opts: CheckOptions): CheckResult {
   const region = classRegion(world, a);
   // The egress interfaces: `via [HOST:]IF`; without via, every interface of every host.
-  const egress = (a.via ?? []).flatMap((v) => viaPoints(world, region.points, v, undefined, 'egress'));
+  const egress = (a.via ?? []).flatMap((v) => viaPoints(world, region.points, v, undefined, 'every-egress'));
   const matches = (hop: EgressHop) => hop.forwarded && (!egress.length || egress.some((e) => e.host === hop.host && e.ifaces.includes(hop.iface)));
   const ex = explore(world, region, opts);
   const base = { assertion: a, classes: ex.classes.length, from: region.from };

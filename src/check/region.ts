@@ -5,8 +5,11 @@
  * - `via HOST:IF` (or `via IF`): they arrive on that interface, whatever their source;
  * - else each `from` item says: `HOST` / `HOST:IF` are that host's own packets (`local HOST`, from those
  *   addresses); `any`, a prefix or a range are the local packets of every host owning such an address (with
- *   `any`, also unbound sockets), apart from the destination hosts' own, and packets arriving on every edge
- *   interface of the world (one the topology links to no modelled host).
+ *   `any`, also unbound sockets), apart from the destination hosts' own, and packets arriving on the edge
+ *   interfaces of the world (those the topology links to no modelled host) from the addresses the host
+ *   routes out of that interface: where such senders live (spoofed sources are asserted with `via`).
+ * Packets that arrive from `any` or a prefix come from outside the world: their sources leave out the
+ * modelled hosts' own addresses (those are `local HOST` packets) and martian sources (names.ts).
  * Fields the policy leaves out take fixed values, so a class is made of ordinary connection openings:
  * TCP flags SYN alone, ICMP echo-request code 0, TTL 64, TOS 0, the usual length of such a packet.
  */
@@ -15,7 +18,7 @@ import { InputError } from '../model/source.js';
 import { constrain, disjoint, type Box, type Constraint } from '../space/box.js';
 import { ingressPoints, ingressUniverse, type IngressPoint } from '../space/classes.js';
 import * as I from '../space/intervals.js';
-import { hostAddrs, isEdge, itemAddrSet, ownAddrs, viaPoints } from './names.js';
+import { foreignSources, hostAddrs, isEdge, itemAddrSet, ownAddrs, routedVia, viaPoints } from './names.js';
 import type { Assertion, HeaderOpts, PolicyItem } from './types.js';
 
 export interface ClassRegion {
@@ -55,12 +58,16 @@ export function classRegion(world: World, a: Assertion & { kind: 'allow' | 'deny
   const boxes: Box[] = [];
   const used = new Set<number>();
   // (ingress point, source addresses, source ports) triples
+  // Packets arriving from `any` or a prefix come from outside the world: not from a modelled host's
+  // address, nor from a martian one. A host named in `from` is taken as written.
+  const foreign = foreignSources(world);
+  const arriving = (f: PolicyItem) => (f.addr.kind === 'host' ? itemAddrSet(world, f) : I.intersect(itemAddrSet(world, f), foreign));
   const sources: { k: number; src: I.IntervalSet; sport?: I.IntervalSet }[] = [];
   if (ingressVia && a.via?.length) {
     const dst = destinationHost(a.to);
     const ks = new Set<number>();
     for (const v of a.via) for (const { host, ifaces } of viaPoints(world, points, v, dst, 'ingress')) for (const ifn of ifaces) ks.add(points.findIndex((p) => p.kind === 'arrive' && p.host === host && p.iface === ifn));
-    for (const f of from) for (const k of ks) sources.push({ k, src: itemAddrSet(world, f), sport: f.ports });
+    for (const f of from) for (const k of ks) sources.push({ k, src: arriving(f), sport: f.ports });
   } else {
     for (const f of from) {
       if (f.addr.kind === 'host') {
@@ -75,7 +82,10 @@ export function classRegion(world: World, a: Assertion & { kind: 'allow' | 'deny
           const own = I.fromValues(ownAddrs(world.hosts.find((h) => h.name === p.host)!));
           const src = I.union(I.intersect(own, set), f.addr.kind === 'any' ? I.single(0) : I.EMPTY);
           if (src.length) sources.push({ k, src, sport: f.ports });
-        } else if (isEdge(world, p)) sources.push({ k, src: set, sport: f.ports });
+        } else if (isEdge(world, p)) {
+          const src = I.intersect(arriving(f), routedVia(world, p.host, p.iface!));
+          if (src.length) sources.push({ k, src, sport: f.ports });
+        }
       });
     }
   }
