@@ -1,7 +1,8 @@
 /**
  * What counts as "the same fate" for diff: the verdict (fate, host, drop reason and location, rejecting
  * rule by table/chain/text, egress interface and the packet as it leaves, receiving socket, errno), the
- * answers the kernel sends and what becomes of them, and each random branch's probability. Rule positions
+ * answers the kernel sends (each as sent: a NAT that changed the first packet's addresses shows in them) and
+ * what becomes of them, and each random branch's probability. Rule positions
  * and source locations are left out: inserting a rule above another must not make the other "changed".
  */
 import type { Outcome, RuleRef, Verdict } from '../engine/types.js';
@@ -25,7 +26,7 @@ export function verdictSig(v: Verdict): string {
         return `unsupported|${v.host}|${v.reason}`;
     }
   })();
-  return `${base}[${v.answers.map(outcomeSig).join(';')}]`;
+  return `${base}[${v.answers.map((a) => `${a.packet}=>${outcomeSig(a)}`).join(';')}]`;
 }
 
 export function outcomeSig(o: Outcome): string {
