@@ -42,10 +42,10 @@ const FLAG_LETTERS: Record<string, number> = { S: TCP_FLAGS.SYN, F: TCP_FLAGS.FI
 
 /** Which clauses each kind of assertion takes. */
 const CLAUSES: Record<Assertion['kind'], string[]> = {
-  allow: ['from', 'to', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
-  deny: ['from', 'to', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
-  reach: ['via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
-  nat: ['to', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
+  allow: ['proto', 'from', 'to', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
+  deny: ['proto', 'from', 'to', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
+  reach: ['proto', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
+  nat: ['proto', 'to', 'via', 'sport', 'flags', 'type', 'code', 'ttl', 'len', 'tos'],
 };
 
 export function parsePolicy(text: string, file = '(policy)'): Policy {
@@ -80,11 +80,15 @@ function assertion(r: any, file: string, issues: InputIssue[]): Assertion | unde
     if (!CLAUSES[kind].includes(c.key)) {
       const hint = kind === 'reach' && (c.key === 'from' || c.key === 'to') ? 'reach takes its target first and one source: `reach HOST:PORT from HOST`' : `${kind} takes ${CLAUSES[kind].join(', ')}`;
       bad(c.loc, c.key, `'${c.key}' does not apply to ${kind}`, hint);
-    } else if (clauses.has(c.key)) bad(c.loc, c.key, `'${c.key}' given twice`, 'list several values in one clause, separated by commas: `from 10.0.0.0/8,192.168.0.0/16`');
+    } else if (clauses.has(c.key)) bad(c.loc, c.word ?? c.key, c.key === 'proto' ? 'protocol given twice' : `'${c.key}' given twice`, 'list several values in one clause, separated by commas: `from 10.0.0.0/8,192.168.0.0/16`');
     else clauses.set(c.key, c);
   }
+  if (r.proto) {
+    if (clauses.has('proto')) bad(clauses.get('proto')!.loc, clauses.get('proto')!.word!, 'protocol given twice', 'one protocol per assertion: write one assertion per protocol');
+    else clauses.set('proto', { key: 'proto', word: r.proto.name, loc: r.proto.loc });
+  }
   const items = (key: string) => clauses.get(key)?.list?.map((i) => item(i, file, issues));
-  const proto: number | undefined = r.proto ? PROTOS[r.proto.name] : undefined;
+  const proto: number | undefined = clauses.has('proto') ? PROTOS[clauses.get('proto')!.word!] : undefined;
   const from = kind === 'nat' ? (r.source as RawItem[]).map((i) => item(i, file, issues)) : items('from');
   const to = items('to');
   const via = items('via');
