@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +59,35 @@ describe('writeWorld', () => {
       rmSync(out, { recursive: true, force: true });
     }
   });
+});
+
+describe('writeWorld on the scenario worlds', () => {
+  const root = join(import.meta.dirname, '../../scenarios');
+  const worlds = readdirSync(root).flatMap((d) => readdirSync(join(root, d)).filter((w) => w.startsWith('world')).map((w) => join(root, d, w)));
+  it('adding an address, a route, a rule and a sysctl on every host writes a world that loads back the same', () => {
+    expect(worlds.length).toBeGreaterThan(10);
+    for (const dir of worlds) {
+      const before = loadWorld(dir);
+      const lines = before.hosts.flatMap((h) => {
+        const dev = h.interfaces.find((i) => i.name !== 'lo' && i.flags.includes('UP'));
+        return [
+          `on ${h.name}`,
+          ...(h.iptables ? ['iptables -I INPUT -p udp --dport 5353 -m comment --comment "mdns test" -j ACCEPT'] : []),
+          ...(dev && h.inputs['ip-route'] ? [`ip addr add 198.51.100.7/24 dev ${dev.name}`, 'ip route add 203.0.113.0/24 via 198.51.100.1'] : []),
+          ...(h.inputs['ip-rule'] ? ['ip rule add from 198.51.100.0/24 table 200'] : []),
+          'sysctl -w net.ipv4.conf.all.rp_filter=2',
+        ];
+      });
+      const res = apply(lines.join('\n') + '\n', before);
+      const out = mkdtempSync(join(tmpdir(), 'nfchg-sc-'));
+      try {
+        writeWorld(res.world, before, out);
+        const again = loadWorld(out);
+        expect(again.hosts.flatMap((h) => h.issues.filter((i) => i.severity === 'error')), dir).toEqual([]);
+        expect(model(again), dir).toEqual(model(res.world));
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
+    }
+  }, 60_000);
 });
