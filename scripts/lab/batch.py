@@ -201,8 +201,9 @@ class Lab:
         while True:
             try:
                 if proto == "tcp":
+                    # kept open until the lab ends: a close() now would send a FIN into the probe's time
                     c, peer = s.accept()
-                    c.close()
+                    self.socks.append(c)
                 else:
                     _, peer = s.recvfrom(65535)
             except (BlockingIOError, InterruptedError):
@@ -385,6 +386,7 @@ class Lab:
         return out
 
 
+RECEIVE_PATH = ("ip_rcv", "ip_error", "ip_local_deliver")
 TR = re.compile(r"^\s*(.*?)\s+\[\d+\]\s+\S+\s+([\d.]+):\s+(\S+):\s+(.*)$")
 
 
@@ -477,6 +479,10 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
                 if near and all(background(x) for x in near):
                     continue   # the world's own IGMP and the like
                 if not near:
+                    if e["location"].startswith(RECEIVE_PATH):
+                        # received but never captured: a multicast copy looped back to its own sender
+                        # (dev_loopback_xmit(): PACKET_LOOPBACK, which packet sockets skip), e.g. an IGMP report
+                        continue
                     # no IPv4 packet arrived there then: the receive event belonged to an earlier skb at the same
                     # address (ARP, IPv6 neighbour discovery ... are freed unseen: the drop filter is IPv4 only)
                     owner = None
@@ -493,10 +499,14 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
             if rx:
                 host = sender   # lo carries only packets of the host itself: our probe's host
                 via = "received on %s:lo" % host
+            elif e["location"].startswith(RECEIVE_PATH):
+                continue   # a receive-path drop without a receive event of ours (a looped-back multicast copy)
             else:
                 via = "locally generated (no receive event)"
         if e["location"].startswith(("packet_rcv", "tpacket_rcv")):
             continue   # our own capture sockets
+        if e["reason"] == "QUEUE_PURGE":
+            continue   # a probe socket closed with packets still queued (skb_queue_purge_reason)
         if q["proto"] == "tcp" and answer_rx is not None and e["t"] > answer_rx["t"] and (
                 (rx is None and host is None) or (host == sender and rx is not None and rx["dev"] == "lo" and len(lo_rx) >= 3 and rx["t"] >= lo_rx[2]["t"])):
             continue   # the client's ACK

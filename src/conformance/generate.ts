@@ -364,6 +364,17 @@ function rule(p: Pick, c: ChainCtx): string {
   }
   const nMatch = p.weighted([[4, 0], [4, 1], [2, 2]] as const);
   for (let k = 0; k < nMatch; k++) parts.push(extraMatch(p, c));
+  // statistic nth counts every packet that reaches it, also the ones of a TCP handshake that nfsim does not
+  // follow (the client's ACK, the listener's packets after accept()): nth rules are kept to UDP and ICMP
+  if (parts.some((x) => x.startsWith('-m statistic')) && (!proto || proto === 'tcp')) {
+    if (proto === 'tcp') parts.splice(0, parts.length, ...parts.filter((x) => !x.startsWith('-m statistic')));
+    else {
+      const pr = p.one(['udp', 'icmp']);
+      const at = parts.findIndex((x) => x.startsWith('-m '));
+      parts.splice(at < 0 ? parts.length : at, 0, `-p ${pr}`);
+      proto = pr;
+    }
+  }
   // a rule that drops everything ends most cases early: droppers get at least two matches
   if (/^(DROP|REJECT)/.test(target)) while (parts.length < 2) parts.push(extraMatch(p, c));
   if (target.startsWith('REJECT') && proto && proto !== 'tcp' && /tcp-reset/.test(target)) target = 'REJECT --reject-with icmp-port-unreachable';
