@@ -85,7 +85,7 @@ function checkAllowDeny(world: World, a: Assertion & { kind: 'allow' | 'deny' },
     return { ...base, status: 'unsupported', summary: reason, counterexample: counterexample(world, region, undecided.c, reason) };
   }
   if (ex.truncated) return { ...base, status: 'incomplete', summary: `stopped after ${plural(ex.classes.length, 'class')} (the class limit) with no counterexample so far` };
-  const what = a.kind === 'allow' ? 'every packet reaches its destination' : 'no packet reaches a host or leaves the world';
+  const what = a.kind === 'allow' ? 'every packet gets through' : 'no packet gets through';
   return { ...base, status: 'pass', summary: `${what} (${plural(ex.classes.length, 'class')} from ${region.from.join(', ')})` };
 }
 

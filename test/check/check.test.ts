@@ -71,7 +71,7 @@ describe('deny', () => {
   it('passes when no packet of the class gets through', () => {
     const r = one('deny tcp from any to web:22 via r:eth2');
     expect(r.status).toBe('pass');
-    expect(r.summary).toContain('no packet reaches');
+    expect(r.summary).toContain('no packet gets through');
   });
 
   it('fails when some packet of the class is delivered', () => {

@@ -13,7 +13,7 @@ describe('check reports', () => {
   it('text: one line per assertion, the counterexample and its trace, the totals', () => {
     const t = renderCheckText(results());
     const lines = t.split('\n');
-    expect(lines[0]).toMatch(/^PASS team\.policy:1: allow tcp from 10\.0\.1\.0\/24 to web:443 via r:eth0 — every packet reaches its destination \(\d+ class(es)? from arrive r:eth0\)$/);
+    expect(lines[0]).toMatch(/^PASS team\.policy:1: allow tcp from 10\.0\.1\.0\/24 to web:443 via r:eth0 — every packet gets through \(\d+ class(es)? from arrive r:eth0\)$/);
     expect(lines[1]).toBe('FAIL team.policy:2: allow tcp from any to web:22 via r:eth2 — not allowed: DROPPED on web: NETFILTER_DROP at nft_do_chain');
     expect(t).toContain('  counterexample: arrive r:eth2 tcp ');
     expect(t).toContain('    Verdict: DROPPED on web: NETFILTER_DROP');
