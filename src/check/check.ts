@@ -32,20 +32,42 @@ export interface CheckOptions {
   maxClasses?: number;
 }
 
+/** An assertion with its names resolved against the world: its class, or its example packet. */
+type Prepared = { region: ClassRegion; egress: Egress[] } | { spec: PacketSpec; origin: string };
+type Egress = { host: string; ifaces: string[] };
+
+function prepare(world: World, a: Assertion): Prepared {
+  if (a.kind === 'reach') return reachSpec(world, a);
+  const region = classRegion(world, a);
+  const egress = a.kind === 'nat' ? (a.via ?? []).flatMap((v) => viaPoints(world, region.points, v, undefined, 'every-egress')) : [];
+  return { region, egress };
+}
+
+/** Every assertion of the policy, in order. Names are resolved for all assertions first: a policy with
+ * unknown names is refused as a whole, with every bad name located, before anything is simulated. */
 export function checkPolicy(world: World, policy: Policy, opts: CheckOptions = {}): CheckResult[] {
-  return policy.assertions.map((a) => checkAssertion(world, a, opts));
+  const issues: InputError['issues'] = [];
+  const prepared = policy.assertions.map((a) => {
+    try {
+      return prepare(world, a);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      issues.push(...e.issues);
+      return undefined;
+    }
+  });
+  if (issues.length) throw new InputError(issues);
+  return policy.assertions.map((a, i) => run(world, a, prepared[i]!, opts));
 }
 
 export function checkAssertion(world: World, a: Assertion, opts: CheckOptions = {}): CheckResult {
-  switch (a.kind) {
-    case 'allow':
-    case 'deny':
-      return checkAllowDeny(world, a, opts);
-    case 'reach':
-      return checkReach(world, a);
-    case 'nat':
-      return checkNat(world, a, opts);
-  }
+  return run(world, a, prepare(world, a), opts);
+}
+
+function run(world: World, a: Assertion, p: Prepared, opts: CheckOptions): CheckResult {
+  if ('spec' in p) return checkReach(world, a as Assertion & { kind: 'reach' }, p.spec, p.origin);
+  if (a.kind === 'nat') return checkNat(world, a, p.region, p.egress, opts);
+  return checkAllowDeny(world, a as Assertion & { kind: 'allow' | 'deny' }, p.region, opts);
 }
 
 function traced(world: World, spec: PacketSpec): Outcome[] {
@@ -62,8 +84,7 @@ function explore(world: World, region: ClassRegion, opts: CheckOptions) {
   return exploreClasses([world], region.points, region.boxes, buildAtoms([world]), { maxClasses: opts.maxClasses ?? 20_000 });
 }
 
-function checkAllowDeny(world: World, a: Assertion & { kind: 'allow' | 'deny' }, opts: CheckOptions): CheckResult {
-  const region = classRegion(world, a);
+function checkAllowDeny(world: World, a: Assertion & { kind: 'allow' | 'deny' }, region: ClassRegion, opts: CheckOptions): CheckResult {
   const owned = ownedAddrs(world);
   const ex = explore(world, region, opts);
   const base = { assertion: a, classes: ex.classes.length, from: region.from };
@@ -89,7 +110,8 @@ function checkAllowDeny(world: World, a: Assertion & { kind: 'allow' | 'deny' },
   return { ...base, status: 'pass', summary: `${what} (${plural(ex.classes.length, 'class')} from ${region.from.join(', ')})` };
 }
 
-function checkReach(world: World, a: Assertion & { kind: 'reach' }): CheckResult {
+/** The example packet of a reach assertion. */
+function reachSpec(world: World, a: Assertion & { kind: 'reach' }): { spec: PacketSpec; origin: string } {
   const proto = a.header.protos[0];
   const t = a.target;
   let dst: number;
@@ -135,7 +157,10 @@ function checkReach(world: World, a: Assertion & { kind: 'reach' }): CheckResult
   if (h.ttl) parts.push(`ttl ${pick(h.ttl, 64)}`);
   if (h.tos) parts.push(`tos ${pick(h.tos, 0)}`);
   if (h.length) parts.push(`len ${I.min(h.length)}`);
-  const spec = parsePacketSpec(parts.join(' '), a.loc.file, a.loc.line);
+  return { spec: parsePacketSpec(parts.join(' '), a.loc.file, a.loc.line), origin };
+}
+
+function checkReach(world: World, a: Assertion & { kind: 'reach' }, spec: PacketSpec, origin: string): CheckResult {
   const outcomes = traced(world, spec);
   const owned = ownedAddrs(world);
   const f = classFate(outcomes, owned);
@@ -154,10 +179,8 @@ function flagLetters(f: number): string {
   return f === 0 ? 'none' : L.filter(([b]) => f & b).map(([, t]) => t).join('');
 }
 
-function checkNat(world: World, a: Assertion & { kind: 'nat' }, opts: CheckOptions): CheckResult {
-  const region = classRegion(world, a);
-  // The egress interfaces: `via [HOST:]IF`; without via, every interface of every host.
-  const egress = (a.via ?? []).flatMap((v) => viaPoints(world, region.points, v, undefined, 'every-egress'));
+function checkNat(world: World, a: Assertion & { kind: 'nat' }, region: ClassRegion, egress: Egress[], opts: CheckOptions): CheckResult {
+  // The egress interfaces: `via [HOST:]IF`; without via (empty), every interface of every host.
   const matches = (hop: EgressHop) => hop.forwarded && (!egress.length || egress.some((e) => e.host === hop.host && e.ifaces.includes(hop.iface)));
   const ex = explore(world, region, opts);
   const base = { assertion: a, classes: ex.classes.length, from: region.from };

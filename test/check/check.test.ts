@@ -1,10 +1,10 @@
 /** `nfsim check` on small built worlds: each kind of assertion passing and failing. */
 import { describe, expect, it } from 'vitest';
-import { checkPolicy } from '../../src/check/check.js';
+import { checkAssertion, checkPolicy } from '../../src/check/check.js';
 import type { CheckResult } from '../../src/check/types.js';
 import { InputError } from '../../src/model/source.js';
 import { parsePolicy } from '../../src/parse/policy.js';
-import { lanWorld } from './worlds.js';
+import { lanWorld, WEB_INPUT } from './worlds.js';
 
 function check(text: string, w = lanWorld()): CheckResult[] {
   return checkPolicy(w, parsePolicy(text, 'p.policy'));
@@ -160,5 +160,37 @@ describe('names', () => {
     const c = err('deny tcp to 10.0.2.10:22 via eth0');
     expect(c.message).toContain("'via eth0' is ambiguous");
     expect(c.hint).toContain('via r:eth0, via web:eth0');
+  });
+});
+
+describe('undecided and incomplete', () => {
+  it('an outcome the engine cannot decide makes the assertion UNSUPPORTED, with the reason and the packet', () => {
+    const input = WEB_INPUT.replace('-A INPUT -p tcp --dport 22 -j DROP', '-A INPUT -p tcp --dport 443 -m time --timestart 09:00 --timestop 17:00 -j DROP\n-A INPUT -p tcp --dport 22 -j DROP');
+    const w = lanWorld({ webInput: input });
+    const r = one('allow tcp from 10.0.1.0/24 to web:443 via r:eth0', w);
+    expect(r.status).toBe('unsupported');
+    expect(r.summary).toMatch(/^undecided: UNSUPPORTED on web: /);
+    expect(r.counterexample!.packet).toMatch(/> 10\.0\.2\.10:443 flags S$/);
+    // a definite counterexample elsewhere in the class still makes it a FAIL
+    expect(one('allow tcp from 10.0.1.0/24 to web:22,443 via r:eth0', lanWorld({ webInput: input.replace('-s 10.0.1.0/24 --dport 22 -j ACCEPT', '-s 10.0.1.0/24 --dport 22 -j DROP') })).status).toBe('fail');
+  });
+
+  it('stopping at the class limit is INCOMPLETE, never a pass', () => {
+    const [a] = parsePolicy('allow tcp from 10.0.1.0/24 to web:443 via r:eth0', 'p.policy').assertions;
+    const r = checkAssertion(lanWorld(), a, { maxClasses: 1 });
+    expect(r.status).toBe('incomplete');
+    expect(r.summary).toContain('stopped after 1 class (the class limit)');
+  });
+
+  it('every unknown name of a policy is reported before anything is checked', () => {
+    try {
+      check('allow tcp to nosuch:80\nreach web:443 from r\ndeny tcp to web:22 via r:eth7');
+      throw new Error('no error');
+    } catch (e) {
+      expect((e as InputError).issues.map((i) => [i.loc.line, i.message])).toEqual([
+        [1, "no host 'nosuch' in the world"],
+        [3, "host r has no interface 'eth7'"],
+      ]);
+    }
   });
 });
