@@ -46,3 +46,18 @@ describe('scenario 06: container without SNAT', () => {
     expect(fixed[1].summary).toContain('not masqueraded (source changed from 172.16.94.2 without MASQUERADE)');
   });
 });
+
+describe('scenario 08: the master rejects VXLAN', () => {
+  const policy = 'allow udp from node to master:8472\nreach master:8472 from node udp\nallow icmp from node to master';
+  it('VXLAN from the node is rejected in world and delivered in world-fixed', () => {
+    const bad = run('08-master-rejects-vxlan', 'world', policy);
+    expect(bad.map((x) => x.status)).toEqual(['fail', 'fail', 'pass']);
+    expect(bad[0].summary).toContain('not allowed: REJECTED on master with icmp-host-prohibited by filter INPUT');
+    expect(run('08-master-rejects-vxlan', 'world-fixed', policy).map((x) => x.status)).toEqual(['pass', 'pass', 'pass']);
+  });
+
+  it('the same check gives the same report, byte for byte', () => {
+    const a = JSON.stringify(run('08-master-rejects-vxlan', 'world', policy));
+    expect(JSON.stringify(run('08-master-rejects-vxlan', 'world', policy))).toBe(a);
+  });
+});
