@@ -70,8 +70,8 @@ function run(world: World, a: Assertion, p: Prepared, opts: CheckOptions): Check
   return checkAllowDeny(world, a as Assertion & { kind: 'allow' | 'deny' }, p.region, opts);
 }
 
-function traced(world: World, spec: PacketSpec): Outcome[] {
-  return simulate(world, initialState(world), spec, { closeSenders: true }).outcomes;
+function traced(world: World, spec: PacketSpec, explain = true): Outcome[] {
+  return simulate(world, initialState(world), spec, { closeSenders: true, explain }).outcomes;
 }
 
 function counterexample(world: World, region: ClassRegion, c: PacketClass, reason: string): Counterexample {
@@ -190,7 +190,8 @@ function checkNat(world: World, a: Assertion & { kind: 'nat' }, region: ClassReg
   for (const c of ex.classes) {
     const run = c.runs[0];
     if (run.absent) continue;
-    const outcomes = traced(world, c.spec);
+    // the trace shows where the packet leaves each host (no explanation needed to find the exits)
+    const outcomes = traced(world, c.spec, false);
     for (const o of outcomes) {
       if (o.verdict.fate === 'unsupported' && !undecided) undecided = { c, reason: `undecided: ${fateText(o, ownedAddrs(world))}` };
       for (const hop of egressHops(c.spec, o)) {
