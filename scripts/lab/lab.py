@@ -55,7 +55,7 @@ def csum(b):
 
 
 def cmd_send(proto, *a):
-    res = {"proto": proto}
+    res = {"proto": proto, "pid": os.getpid()}
     if proto == "tcp":
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -216,13 +216,15 @@ def cmd_analyse(qdir):
         m = TR.match(line)
         if not m:
             continue
-        _, ts, ev, rest = m.groups()
+        task, ts, ev, rest = m.groups()
         t = float(ts) + off
+        pid = int(task.rsplit("-", 1)[1]) if re.search(r"-\d+$", task) else -1
         if ev == "kfree_skb":
             kv = dict(re.findall(r"(\w+)=(\S+)", rest))
             r = re.search(r"reason: (\S+)", rest)
             loc = kv.get("location", "?").split("+")[0]
-            events.append({"t": t, "ev": "drop", "skb": kv.get("skbaddr"), "proto": kv.get("protocol"),
+            events.append({"t": t, "ev": "drop", "skb": kv.get("skbaddr"), "proto": kv.get("protocol"), "pid": pid,
+                           "softirq": task.startswith("ksoftirqd/"),
                            "location": loc, "reason": r.group(1) if r else "?"})
         elif ev == "netif_receive_skb":
             kv = dict(re.findall(r"(\w+)=(\S+)", rest))
@@ -231,6 +233,10 @@ def cmd_analyse(qdir):
     drops = []
     discarded = []
     last_rx = {}
+    try:
+        sender_pid = json.load(open(os.path.join(qdir, "sender.json"))).get("pid")
+    except (OSError, ValueError):
+        sender_pid = None
     for e in events:
         if e["ev"] == "rx":
             last_rx[e["skb"]] = e
@@ -253,7 +259,11 @@ def cmd_analyse(qdir):
                 discarded.append({"reason": e["reason"], "location": e["location"], "dev": rx["dev"]})
                 continue
         if host is None:
-            # no receive event: a locally generated packet, dropped in its own host
+            # no receive event: a locally generated packet, dropped in its own host — when the sending process
+            # (or a softirq thread) freed it; other namespaces' local drops on the machine are noise
+            if sender_pid is not None and e["pid"] != sender_pid and not e["softirq"]:
+                discarded.append({"reason": e["reason"], "location": e["location"], "pid": e["pid"]})
+                continue
             outs = [s for s in seen if s["dir"] == "out" and s["t"] <= e["t"] + 0.002]
             host = meta["sender"]
             via = (via + "; " if via else "") + "no receive event: locally generated on the sending host"

@@ -45,7 +45,8 @@
 #     the same skbaddr names the receiving device; the host is the namespace whose tcpdump saw an IPv4
 #     packet arrive on a device of that name closest to that moment, within 1 ms (observed offsets
 #     between the trace clock and tcpdump's timestamps are a few microseconds). A drop with no receive event is
-#     a locally generated packet and is attributed to the sending host. A drop whose device saw no packet
+#     a locally generated packet and is attributed to the sending host, when the sending process (or a
+#     softirq thread) freed it; other processes' local drops are noise from other namespaces. A drop whose device saw no packet
 #     of ours is noise from other namespaces on the machine and is discarded. Every drop records `via`.
 #  4. Deliveries: lines the listeners (scripts/lab/lab.py listen) logged during the query; for ICMP echo
 #     the host that emitted the echo reply. Answers: IPv4 packets that came back to the sending host on

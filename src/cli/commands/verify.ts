@@ -10,6 +10,7 @@ import { verdictLine } from '../../report/traceText.js';
 import { stableStringify } from '../../report/traceJson.js';
 import { compareWithKernel, type KernelRecord } from '../../scenario/scenario.js';
 import { labScript } from '../../verify/labScript.js';
+import { compareConntrack, compareCounters } from '../../verify/stateCompare.js';
 import { CliUsageError, parseArgs } from '../args.js';
 import type { Command } from './index.js';
 
@@ -21,10 +22,10 @@ function labDir(): string {
 
 export const verifyCommand: Command = {
   name: 'verify',
-  usage: 'verify WORLD --packets FILE [--json] [--keep DIR]',
+  usage: 'verify WORLD --packets FILE [--json] [--keep DIR] [--strict]',
   summary: 'replay a world on this kernel in throwaway namespaces and compare (root)',
   async run(argv) {
-    const a = parseArgs(argv, ['packets', 'keep'], ['json']);
+    const a = parseArgs(argv, ['packets', 'keep'], ['json', 'strict']);
     const [worldPath] = a.positional;
     if (!worldPath || typeof a.flags.packets !== 'string') throw new CliUsageError('usage: nfsim verify WORLD --packets FILE');
     if (process.getuid?.() !== 0) {
@@ -49,9 +50,16 @@ export const verifyCommand: Command = {
         process.stderr.write(`nfsim verify: building or probing the world failed:\n${r.stderr.split('\n').slice(-15).join('\n')}\n`);
         return 2;
       }
-      const kernel = JSON.parse(readFileSync(join(dir, 'kernel', 'world.json'), 'utf8')) as KernelRecord;
+      // (lab_finish also records each host's `conntrack -L`)
+      const kernel = JSON.parse(readFileSync(join(dir, 'kernel', 'world.json'), 'utf8')) as KernelRecord & { conntrack?: Record<string, string> };
       // The lab's probes are one-shot: each closes its socket after its packet (and answers).
-      const { results } = runQueries(world, script.sent, undefined, { closeSenders: true });
+      const { results, state } = runQueries(world, script.sent, undefined, { closeSenders: true });
+      // After the packets: per-rule counters and conntrack entries. The lab's TCP probes complete or abort
+      // their handshakes (ACK, RST), which the kernel counts and tracks and nfsim does not simulate: these
+      // differences are reported, and make the exit status non-zero only with --strict.
+      const counterDiffs = kernel.counters ? compareCounters(world, state, kernel.counters) : [];
+      const ctDiffs = kernel.conntrack ? compareConntrack(world, state, kernel.conntrack) : [];
+      const stateDiff = a.flags.strict && (counterDiffs.length > 0 || ctDiffs.length > 0);
       let diff = 0;
       const rows: unknown[] = [];
       if (!a.flags.json) process.stdout.write(`kernel: ${kernel.kernel ?? '?'}, ${kernel.iptables ?? ''}\n`);
@@ -68,14 +76,17 @@ export const verifyCommand: Command = {
       });
       if (a.flags.json) {
         process.stdout.write(
-          stableStringify({ format: 'nfsim-verify', version: 1, kernel: kernel.kernel, iptables: kernel.iptables, results: rows, notSent: script.skipped.map((x) => ({ packet: x.query.spec.text, why: x.why })), notRebuilt: script.notRebuilt, agree: results.length - diff, differ: diff }) + '\n',
+          stableStringify({ format: 'nfsim-verify', version: 1, kernel: kernel.kernel, iptables: kernel.iptables, results: rows, notSent: script.skipped.map((x) => ({ packet: x.query.spec.text, why: x.why })), notRebuilt: script.notRebuilt, agree: results.length - diff, differ: diff, counters: counterDiffs, conntrack: ctDiffs }) + '\n',
         );
-        return diff ? 1 : 0;
+        return diff || stateDiff ? 1 : 0;
       }
       for (const s of script.skipped) process.stdout.write(`     skipped: ${s.query.spec.text} — ${s.why}\n`);
       for (const n of script.notRebuilt) process.stdout.write(`     not rebuilt: ${n}\n`);
+      if (kernel.counters) process.stdout.write(counterDiffs.length ? `counters: ${counterDiffs.length} differ\n${counterDiffs.map((c) => `     ${c.host}: ${c.line}: nfsim ${c.nfsim} packets, kernel ${c.kernel}\n`).join('')}` : 'counters: every per-rule and policy packet counter equals the kernel\'s\n');
+      if (kernel.conntrack) process.stdout.write(ctDiffs.length ? `conntrack: ${ctDiffs.length} entries differ\n${ctDiffs.map((c) => `     ${c.host}: ${c.side}: ${c.entry}\n`).join('')}` : 'conntrack: the same entries as the kernel\n');
+      if (counterDiffs.length || ctDiffs.length) process.stdout.write('     (the lab completes or aborts TCP handshakes: those packets are counted and tracked by the kernel only)\n');
       process.stdout.write(`${results.length - diff} agree, ${diff} differ, ${script.skipped.length} not sent\n`);
-      return diff ? 1 : 0;
+      return diff || stateDiff ? 1 : 0;
     } finally {
       if (typeof a.flags.keep !== 'string') rmSync(dir, { recursive: true, force: true });
     }
