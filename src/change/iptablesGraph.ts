@@ -41,9 +41,11 @@ function reachingHooks(t: Table): Map<string, Set<Hook>> {
   return out;
 }
 
-/** A target used where its hooks forbid it (xt_check_target: "only valid in ... hooks", EINVAL), counting
- * user chains by where they are reached from. Returns the offending rule's description. */
+/** A target used where its hooks forbid it (xt_check_target: "only valid in ... hooks", EINVAL).
+ * Returns the offending rule's description. */
 export function hookViolation(t: Table, family: 4 | 6): string | undefined {
+  // x_tables (mark_source_chains, comefrom) and nf_tables (nft_chain_validate follows jumps with the base
+  // chain's hook) both check a target's hooks through user chains
   const hooks = reachingHooks(t);
   for (const c of t.chains) {
     const from = hooks.get(c.name);

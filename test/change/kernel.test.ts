@@ -49,6 +49,8 @@ const SETUP = [
   'iptables -A BASE -p tcp --dport 22 -j ACCEPT',
   'iptables -A INPUT -j BASE',
   'iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE',
+  'iptables -t nat -N NATU',
+  'iptables -t nat -A PREROUTING -j NATU',
 ];
 
 const SCRIPT = String.raw`# a change as an operator types it
@@ -137,7 +139,7 @@ const RESTORE_RULES = `*mangle
 :PREROUTING ACCEPT [0:0]
 :FORWARD DROP [0:0]
 :MINE - [0:0]
--A PREROUTING -j MINE
+-A FORWARD -j MINE
 -A MINE -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu
 COMMIT
 `;
@@ -165,6 +167,9 @@ const REFUSALS = [
   'iptables -A INPUT -j DNAT --to-destination 1.2.3.4',
   'iptables -Z INPUT 5',
   'iptables -A BASE -j BASE',
+  'iptables -t nat -A PREROUTING -j MASQUERADE',
+  // through a user chain reached from PREROUTING
+  'iptables -t nat -A NATU -p tcp -j MASQUERADE',
   'iptables -X INPUT',
   'iptables -E NOPE X',
   'ip route add 1.2.3.0/24',
@@ -223,30 +228,38 @@ describe('change scripts on the real kernel', () => {
     for (const c of SETUP) must(c);
   };
 
-  it('the model after applyChanges prints what the kernel prints after the same commands', () => {
+  const backends = [{ bin: 'iptables', save: 'iptables-save' }, ...(has('iptables-legacy') ? [{ bin: 'iptables-legacy', save: 'iptables-legacy-save' }] : [])];
+  /** The command for the backend: iptables → iptables-legacy, iptables-restore → iptables-legacy-restore. */
+  const forBackend = (bin: string) => (c: string) => (bin === 'iptables' ? c : c.replace(/^iptables(-restore)? /, (_, r: string | undefined) => `${bin}${r ?? ''} `));
+
+  for (const { bin, save } of backends)
+  it(`the model after applyChanges prints what the kernel prints after the same commands (${bin})`, () => {
     const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
+    const ipt = forBackend(bin);
     try {
-      setup();
-      capture(join(tmp, 'h'));
+      spawnSync('ip', ['netns', 'del', NS]);
+      if (spawnSync('ip', ['netns', 'add', NS]).status !== 0) throw new Error('cannot create a network namespace');
+      for (const c of SETUP) must(ipt(c));
+      capture(join(tmp, 'h'), save);
       const world = loadWorld(join(tmp, 'h'));
       writeFileSync(join(tmp, 'extra.rules'), EXTRA_RULES);
       writeFileSync(join(tmp, 'restore.rules'), RESTORE_RULES);
       writeFileSync(join(tmp, 'forward.conf'), '# sysctl.conf syntax\nnet.ipv4.ip_forward = 0\nnet/ipv4/conf/eth1/rp_filter=1\n');
+      const script = SCRIPT.split('\n').map(ipt).join('\n');
       const file = join(tmp, 'change.sh');
-      writeFileSync(file, SCRIPT);
-      const res = applyChanges(world, parseChangeScript(SCRIPT, file));
-      for (const c of parseChangeScript(SCRIPT, file).commands) {
+      writeFileSync(file, script);
+      const res = applyChanges(world, parseChangeScript(script, file));
+      for (const c of parseChangeScript(script, file).commands) {
         const r = spawnSync('ip', ['netns', 'exec', NS, 'sh', '-c', c.text], { encoding: 'utf8', cwd: tmp });
         expect({ cmd: c.text, err: r.stderr, ok: r.status === 0 }).toEqual({ cmd: c.text, err: '', ok: true });
       }
-      compareWithKernel(res.world);
+      compareWithKernel(res.world, '', save);
     } finally {
       spawnSync('ip', ['netns', 'del', NS]);
       rmSync(tmp, { recursive: true, force: true });
     }
   }, 60_000);
 
-  const backends = [{ bin: 'iptables', save: 'iptables-save' }, ...(has('iptables-legacy') ? [{ bin: 'iptables-legacy', save: 'iptables-legacy-save' }] : [])];
   for (const { bin, save } of backends)
   it(`generated scripts: each command is accepted or refused as the tools do, and the end state agrees (${bin})`, () => {
     const ipt = (c: string) => c.replace(/^iptables /, `${bin} `);
