@@ -222,11 +222,6 @@ describe('change scripts on the real kernel', () => {
     return;
   }
 
-  const setup = () => {
-    spawnSync('ip', ['netns', 'del', NS]);
-    if (spawnSync('ip', ['netns', 'add', NS]).status !== 0) throw new Error('cannot create a network namespace');
-    for (const c of SETUP) must(c);
-  };
 
   const backends = [{ bin: 'iptables', save: 'iptables-save' }, ...(has('iptables-legacy') ? [{ bin: 'iptables-legacy', save: 'iptables-legacy-save' }] : [])];
   /** The command for the backend: iptables → iptables-legacy, iptables-restore → iptables-legacy-restore. */
