@@ -10,7 +10,8 @@ import { BUILTIN_CHAINS, type Ruleset } from '../model/iptables.js';
 import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
 import { parseIptablesSave } from '../parse/iptablesSave.js';
 import { insertUserChain, NFT_TABLE_ORDER, rulesetOf, tableOf, type CommandContext } from './iptablesApply.js';
-import { issueAt } from './refuse.js';
+import { issueAt, refuse } from './refuse.js';
+import { hookViolationRule, loopRule } from './iptablesGraph.js';
 import type { Word } from './shellWords.js';
 
 export interface RestoreCommand {
@@ -21,6 +22,8 @@ export interface RestoreCommand {
   file: string;
   fileWord: Word;
   ruleset: Ruleset;
+  /** Line of each table's COMMIT in the file (iptables-legacy-restore reports a refused table there). */
+  commitLines: Record<string, number>;
 }
 
 export function parseRestoreCommand(program: Word, args: Word[], family: 4 | 6, scriptFile: string, issues: InputIssue[], text: string): RestoreCommand | undefined {
@@ -63,7 +66,13 @@ export function parseRestoreCommand(program: Word, args: Word[], family: 4 | 6, 
       issues.push(issueAt(fileWord, text, `${prog}: table ${table} is not in ${file}`));
       return undefined;
     }
-    return { family, program: prog, noflush, ...(table ? { table } : {}), file, fileWord, ruleset };
+    const commitLines: Record<string, number> = {};
+    let cur = '';
+    body.split(/\r?\n/).forEach((l, k) => {
+      if (l.startsWith('*')) cur = l.slice(1).trim();
+      else if (l.trim() === 'COMMIT') commitLines[cur] = k + 1;
+    });
+    return { family, program: prog, noflush, ...(table ? { table } : {}), file, fileWord, ruleset, commitLines };
   } catch (e) {
     if (!(e instanceof InputError)) throw e;
     issues.push(...e.issues);
@@ -110,6 +119,18 @@ export function applyRestore(cmd: RestoreCommand, ctx: CommandContext): string {
       have.rules.push(...c.rules);
     }
     parts.push(`${nt.name}: ${n} rules added (--noflush)`);
+  }
+  // the kernel checks each committed table as for a single rule: jump loops and target hooks
+  const legacy = rs.backend === 'legacy';
+  for (const nt of tables) {
+    const t = rs.tables.find((x) => x.name === nt.name)!;
+    const loop = loopRule(t);
+    const hook = loop ? undefined : hookViolationRule(t, cmd.family);
+    const bad = loop ? { rule: loop, message: 'a jump loop reachable from a built-in chain', errno: 'Too many links' } : hook ? { ...hook, errno: 'Invalid argument' } : undefined;
+    if (!bad) continue;
+    const inFile = bad.rule.loc.file === cmd.file;
+    if (legacy) refuse(cmd.fileWord, ctx.text, `${cmd.program}: line ${cmd.commitLines[nt.name] ?? '?'} failed`, `${bad.message} (${cmd.file})`);
+    refuse(cmd.fileWord, ctx.text, `${cmd.program} v1.8.9 (nf_tables): \nline ${inFile ? bad.rule.loc.line : '?'}: RULE_APPEND failed (${bad.errno}): rule in chain ${bad.rule.chain}`, `${bad.message} (${cmd.file})`);
   }
   return `${cmd.program} ${cmd.file}: ${parts.join('; ') || 'no tables'}`;
 }

@@ -171,6 +171,13 @@ describe('iptables-restore', () => {
     writeFileSync(join(dir, 'bad.rules'), '*filter\n-A INPUT -j NOPE\nCOMMIT\n');
     expect(() => run('iptables-restore bad.rules\n')).toThrow(/bad.rules:2:/);
   });
+  it('the kernel checks the restored table: a target outside its hooks through a user chain, a loop', () => {
+    writeFileSync(join(dir, 'hook.rules'), '*nat\n:PREROUTING ACCEPT [0:0]\n:U - [0:0]\n-A PREROUTING -j U\n-A U -j MASQUERADE\nCOMMIT\n');
+    expect(() => run('iptables-restore --noflush hook.rules\n')).toThrow('iptables-restore v1.8.9 (nf_tables): \nline 5: RULE_APPEND failed (Invalid argument): rule in chain U');
+    writeFileSync(join(dir, 'loop.rules'), '*filter\n:U - [0:0]\n-A INPUT -j U\n-A U -j U\nCOMMIT\n');
+    const legacy: World = { ...base, hosts: [{ ...base.hosts[0], iptables: { ...base.hosts[0].iptables!, backend: 'legacy' } }] };
+    expect(() => applyChanges(legacy, parseChangeScript('iptables-restore -n loop.rules\n', join(dir, 'c.sh')))).toThrow('iptables-restore: line 5 failed');
+  });
   it('a missing file is refused at parse time', () => {
     expect(() => run('iptables-restore nope.rules\n')).toThrow(/cannot open .*nope.rules: No such file or directory/);
   });

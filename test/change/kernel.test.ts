@@ -144,6 +144,11 @@ const RESTORE_RULES = `*mangle
 COMMIT
 `;
 
+/** Restore files the kernel refuses when it commits the table: a target outside its hooks through a user
+ * chain, a jump loop. */
+const HOOK_RULES = join(tmpdir(), `nfchg-${process.pid}-hook.rules`);
+const LOOP_RULES = join(tmpdir(), `nfchg-${process.pid}-loop.rules`);
+
 /** Commands the tools refuse, each against the namespace after SETUP (the model: the world as captured). */
 const REFUSALS = [
   'iptables -D INPUT -p tcp --dport 23 -j ACCEPT',
@@ -167,6 +172,8 @@ const REFUSALS = [
   'iptables -A INPUT -j DNAT --to-destination 1.2.3.4',
   'iptables -Z INPUT 5',
   'iptables -A BASE -j BASE',
+  `iptables-restore --noflush ${HOOK_RULES}`,
+  `iptables-restore --noflush ${LOOP_RULES}`,
   'iptables -t nat -A PREROUTING -j MASQUERADE',
   // through a user chain reached from PREROUTING
   'iptables -t nat -A NATU -p tcp -j MASQUERADE',
@@ -326,7 +333,9 @@ describe('change scripts on the real kernel', () => {
   for (const { bin, save } of variants)
     it(`refuses what the tools refuse, with their message (${bin})`, () => {
       const tmp = mkdtempSync(join(tmpdir(), 'nfchg-'));
-      const ipt = (c: string) => c.replace(/^iptables /, `${bin} `);
+      const ipt = forBackend(bin);
+      writeFileSync(HOOK_RULES, '*nat\n:PREROUTING ACCEPT [0:0]\n:U - [0:0]\n-A PREROUTING -j U\n-A U -j MASQUERADE\nCOMMIT\n');
+      writeFileSync(LOOP_RULES, '*filter\n:U - [0:0]\n-A INPUT -j U\n-A U -j U\nCOMMIT\n');
       try {
         spawnSync('ip', ['netns', 'del', NS]);
         if (spawnSync('ip', ['netns', 'add', NS]).status !== 0) throw new Error('cannot create a network namespace');
@@ -353,5 +362,7 @@ describe('change scripts on the real kernel', () => {
       } finally {
         spawnSync('ip', ['netns', 'del', NS]);
         rmSync(tmp, { recursive: true, force: true });
+        rmSync(HOOK_RULES, { force: true });
+        rmSync(LOOP_RULES, { force: true });
       }
     }, 60_000);});
