@@ -497,7 +497,10 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
             if not (t0 <= e["t"] < end) or not (e["pid"] == MY_PID or e["softirq"]):
                 continue
             if rx:
-                host = sender   # lo carries only packets of the host itself: our probe's host
+                # lo carries a host's packets to itself: the host of this world whose capture saw a packet
+                # arrive on lo next (records carry the time they were read), else the probe's sender
+                los = [x for x in allseen if x["iface"] == "lo" and x["dir"] == "in" and x["t"] >= rx["t"] - 0.005]
+                host = los[0]["host"] if los else sender
                 via = "received on %s:lo" % host
             elif e["location"].startswith(RECEIVE_PATH):
                 continue   # a receive-path drop without a receive event of ours (a looped-back multicast copy)
@@ -573,7 +576,12 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         # on the interface it left by; when that is a bridge, as received on its ports (before br_netfilter's
         # PREROUTING translates it or drops it: the frame then never reaches the bridge device)
         back = [x for x in seen if x["host"] == sender and x["dir"] == "in" and x["t"] >= first_out["t"]]
-        on_ports = [x for x in back if ports.get(x["iface"]) == first_out["iface"]]
+        def flow(x):
+            return (x["proto"], x.get("sport"), x.get("dport"), x.get("type"), x.get("id"))
+        # a frame that the bridge passes on through another of its ports was not for this host
+        passed = [x for x in seen if x["host"] == sender and x["dir"] == "out" and ports.get(x["iface"]) == first_out["iface"]]
+        on_ports = [x for x in back if ports.get(x["iface"]) == first_out["iface"]
+                    and not any(flow(o) == flow(x) and o["iface"] != x["iface"] and o["t"] >= x["t"] for o in passed)]
         for x in on_ports or [x for x in back if x["iface"] == first_out["iface"]]:
             sm = summary(x)
             # answers travel toward the probe's source port (TCP, UDP) or are ICMP other than the probe's own

@@ -10,6 +10,7 @@ import { packetSummary } from './format.js';
 import { prerouting } from './prerouting.js';
 import { receive } from './receive.js';
 import { routeInputAndGo } from './routeInput.js';
+import { fibLookup } from './fib.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
 import { sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
@@ -61,12 +62,23 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const dstBefore = b.pkt.dst;
   const v = prerouting(sim, b);
   if (v) return v;
-  if (b.pkt.dst !== dstBefore && !portToward(sim, skb.host, bridge, b.pkt.dst)) {
-    emit(sim, () => ({ type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' }));
-    return routeInputAndGo(sim, { ...b, bridged: false });
+  let toPort = outPort;
+  if (b.pkt.dst !== dstBefore) {
+    // br_nf_pre_routing_finish(): the DNATed packet is looked up with ip_route_input() on the bridge; it stays
+    // bridged only when that route leads out of the bridge itself (bridged_dnat, toward the new destination's
+    // MAC); otherwise it goes up the stack and is routed (no route: ip_error()).
+    const r = fibLookup(h, { dst: b.pkt.dst, src: b.pkt.src, iif: bridge, mark: b.pkt.mark, tos: b.pkt.tos, proto: b.pkt.proto, sport: b.pkt.sport, dport: b.pkt.dport });
+    const nh = r.ok && r.type === 'unicast' ? r.nexthops[0] : undefined;
+    const via = nh?.via ? nh.via.split('.').reduce((x, y) => x * 256 + Number(y), 0) >>> 0 : b.pkt.dst;
+    const p = nh?.dev === bridge ? portToward(sim, skb.host, bridge, via) : undefined;
+    if (!p) {
+      emit(sim, () => ({ type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' }));
+      return routeInputAndGo(sim, { ...b, bridged: false });
+    }
+    toPort = p;
   }
   b.outIface = bridge;
-  b.physOut = outPort;
+  b.physOut = toPort;
   const f = tableStep(sim, b, 'mangle', 'FORWARD', -150, bridge, bridge);
   if (f) return f;
   const g = tableStep(sim, b, 'filter', 'FORWARD', 0, bridge, bridge);
