@@ -13,6 +13,7 @@ import { emit, idx, choose, type Sim, type Skb } from './sim.js';
 import type { Verdict } from './types.js';
 import { dropped, ruleDropSite, tableStep, tableVerdict, unsupported } from './verdicts.js';
 import type { Nexthop } from '../model/host.js';
+import { confCombined } from './sysctl.js';
 import { DEP, dep, depField, depTest, fibDeps, fibDstSet } from './deps.js';
 import { DIM_INDEX } from '../space/box.js';
 
@@ -71,10 +72,10 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
     }
   }
   const dev = res.type === 'local' ? 'lo' : (nh.dev ?? '');
-  // __mkroute_output(): a loopback source (127/8) cannot leave by a device that is not a loopback: -EINVAL
-  // (route_localnet only concerns input)
+  // __mkroute_output(): a loopback source (127/8) cannot leave by a device that is not a loopback, unless
+  // route_localnet is set on that device (IN_DEV_ROUTE_LOCALNET: all or the device): -EINVAL
   if (sim.deps && res.type !== 'local') dep(sim, skb, DEP.src);
-  if (res.type !== 'local' && dev !== 'lo' && src >>> 24 === 127) return { error: 'EINVAL', detail: `output route to ${formatIpv4(p.dst)} by ${dev} with the loopback source ${formatIpv4(src)} is refused (__mkroute_output())` };
+  if (res.type !== 'local' && dev !== 'lo' && src >>> 24 === 127 && !confCombined(h.host, dev, 'route_localnet').value) return { error: 'EINVAL', detail: `output route to ${formatIpv4(p.dst)} by ${dev} with the loopback source ${formatIpv4(src)} is refused (__mkroute_output())` };
   const gw = nh.via ? Number(nh.via.split('.').reduce((a, b) => a * 256 + Number(b), 0)) : p.dst;
   emit(sim, () => ({
     type: 'route',
