@@ -22,7 +22,7 @@ import {
   type TableName,
   type TargetUse,
 } from '../model/iptables.js';
-import { ExtensionError, type BuildContext, type Extension, type OptionSpec, type OptionValue } from '../ext/types.js';
+import { ExtensionError, type BuildContext, type Extension, type MatchExtension, type OptionSpec, type OptionValue, type TargetExtension } from '../ext/types.js';
 import { findMatch, findTarget, KNOWN_UPSTREAM_MATCHES, KNOWN_UPSTREAM_TARGETS } from '../ext/registry.js';
 import { parseNet, protoNumber, protoName } from '../ext/helpers.js';
 import type { IpNet } from '../model/addr.js';
@@ -50,6 +50,54 @@ const BUILTIN_MAP = new Map<string, string>(Object.entries(BUILTIN));
 const BUILTIN_LONG = Object.keys(BUILTIN).filter((k) => k.startsWith('--'));
 const SHORT_WITH_ARG = new Set(['p', 's', 'd', 'i', 'o', 'j', 'g', 'm']);
 
+/*
+ * Tokens are substrings of the input: looking one up in a Map costs V8 a hash of the fresh string and a
+ * search of its string table (about 0.2 us), while `===` against a string of another length is decided at
+ * once. The lookups made for every token and rule therefore compare against short lists (options of one
+ * module, the built-in options of that length, the last few names seen) and fall back to the Map.
+ */
+
+/** BUILTIN by token length. */
+const BUILTIN_BY_LEN: [string, string][][] = [];
+for (const [k, v] of Object.entries(BUILTIN)) (BUILTIN_BY_LEN[k.length] ??= []).push([k, v]);
+
+/** BUILTIN_MAP.get(t) */
+function builtinOption(t: string): string | undefined {
+  const l = BUILTIN_BY_LEN[t.length];
+  if (l === undefined) return undefined;
+  for (let i = 0; i < l.length; i++) if (l[i][0] === t) return l[i][1];
+  return undefined;
+}
+
+function isVerdict(t: string): boolean {
+  return t === 'ACCEPT' || t === 'DROP' || t === 'RETURN' || t === 'QUEUE';
+}
+
+/** The last few answers of a lookup by name (the same module and protocol names recur on every line). */
+class RecentLookups<V> {
+  private readonly keys: string[] = [];
+  private readonly vals: V[] = [];
+  private next = 0;
+  constructor(private readonly size: number) {}
+  get(key: string, compute: (key: string) => V): V {
+    const keys = this.keys;
+    for (let i = 0; i < keys.length; i++) if (keys[i] === key) return this.vals[i];
+    const v = compute(key);
+    this.keys[this.next] = key;
+    this.vals[this.next] = v;
+    this.next = (this.next + 1) % this.size;
+    return v;
+  }
+}
+const recentMatches: [RecentLookups<MatchExtension | undefined>, RecentLookups<MatchExtension | undefined>] = [new RecentLookups(16), new RecentLookups(16)];
+const recentTargets: [RecentLookups<TargetExtension | undefined>, RecentLookups<TargetExtension | undefined>] = [new RecentLookups(16), new RecentLookups(16)];
+const recentProtocols = new RecentLookups<number | undefined>(8);
+const FIND_MATCH = [(n: string) => findMatch(n, 4), (n: string) => findMatch(n, 6)] as const;
+const FIND_TARGET = [(n: string) => findTarget(n, 4), (n: string) => findTarget(n, 6)] as const;
+const findMatchRecent = (name: string, family: 4 | 6) => recentMatches[family === 4 ? 0 : 1].get(name, FIND_MATCH[family === 4 ? 0 : 1]);
+const findTargetRecent = (name: string, family: 4 | 6) => recentTargets[family === 4 ? 0 : 1].get(name, FIND_TARGET[family === 4 ? 0 : 1]);
+const protoNumberRecent = (t: string) => recentProtocols.get(t, protoNumber);
+
 interface Loaded {
   ext: Extension | undefined;
   name: string;
@@ -59,22 +107,36 @@ interface Loaded {
   opts: OptionValue[];
   /** For unknown modules: raw option text. */
   raw: string[];
-  specs: Map<string, OptionSpec>;
+  specs: SpecTable;
 }
 
-function specMap(ext: Extension): Map<string, OptionSpec> {
+/** A module's options by name (aliases included): as a Map, and as parallel lists for `===` search. */
+interface SpecTable {
+  map: Map<string, OptionSpec>;
+  names: string[];
+  specs: OptionSpec[];
+}
+
+function specTableGet(t: SpecTable, name: string): OptionSpec | undefined {
+  const names = t.names;
+  for (let i = 0; i < names.length; i++) if (names[i] === name) return t.specs[i];
+  return undefined;
+}
+
+function specMap(ext: Extension): SpecTable {
   let m = specCache.get(ext);
   if (!m) {
-    m = new Map();
+    const map = new Map<string, OptionSpec>();
     for (const s of ext.options) {
-      m.set(s.name, s);
-      for (const a of s.aliases ?? []) m.set(a, s);
+      map.set(s.name, s);
+      for (const a of s.aliases ?? []) map.set(a, s);
     }
+    m = { map, names: [...map.keys()], specs: [...map.values()] };
     specCache.set(ext, m);
   }
   return m;
 }
-const specCache = new WeakMap<Extension, Map<string, OptionSpec>>();
+const specCache = new WeakMap<Extension, SpecTable>();
 
 class LineError extends Error {
   constructor(
@@ -249,7 +311,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         if (policy) ch.policy = policy;
         if (l.counters) ch.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
         table.chains.push(ch);
-        chainsByName.set(l.name, ch);
+        chainsByName.set(ch.name, ch);
         break;
       }
       case 'commit':
@@ -265,7 +327,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         }
         if ((table as { bogus?: boolean }).bogus) break;
         const { T, C } = l;
-        const cmd = BUILTIN_MAP.get(T[0]);
+        const cmd = builtinOption(T[0]);
         if (cmd !== 'A' && cmd !== 'I') {
           issue('error', l.line, C[0], T[0], `unexpected command '${T[0]}' in a dump`, 'iptables-save lines start with -A CHAIN');
           break;
@@ -289,7 +351,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         if (!ch && (BUILTIN_CHAINS[table.name] as readonly string[]).includes(chainName)) {
           // built-in chains exist in every table: iptables-restore accepts `-A INPUT` without `:INPUT`
           ch = { name: chainName, builtin: true, policy: 'ACCEPT', declared: false, loc: { file, line: l.line, col: C[1] }, rules: [] };
-          chainsByName.set(chainName, ch);
+          chainsByName.set(ch.name, ch);
           table.chains.push(ch);
         }
         if (!ch) {
@@ -297,12 +359,23 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           break;
         }
         lastChain = ch;
+        // Every field of a rule from the start (undefined when absent, which JSON and the model's readers
+        // treat as absent): one object of one shape per rule, without a second block for the fields a rule
+        // gains while its options are decoded.
         const rule: Rule = {
           loc: { file, line: l.line, col: C[0] },
           text: (at < T.length ? text.slice(l.s + C[at] - 1, l.e) : '').trimEnd(),
+          counters: undefined,
           // the chain's own name string: one string per chain, not one per rule
           chain: ch.name,
+          protocol: undefined,
+          src: undefined,
+          dst: undefined,
+          inIface: undefined,
+          outIface: undefined,
+          fragment: undefined,
           matches: [],
+          target: undefined,
         };
         if (l.counters) {
           rule.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
@@ -349,7 +422,7 @@ let lkSpec: OptionSpec = undefined as unknown as OptionSpec;
  */
 function lookupOption(name: string, loaded: Loaded[]): boolean | string[] {
   for (let i = loaded.length - 1; i >= 0; i--) {
-    const s = loaded[i].specs.get(name);
+    const s = specTableGet(loaded[i].specs, name);
     if (s) {
       lkMod = loaded[i];
       lkSpec = s;
@@ -359,7 +432,7 @@ function lookupOption(name: string, loaded: Loaded[]): boolean | string[] {
   // getopt_long: unique abbreviation across all long options (built-in ones included)
   const cands: { mod: Loaded; spec: OptionSpec; key: string }[] = [];
   for (let i = loaded.length - 1; i >= 0; i--)
-    for (const [k, s] of loaded[i].specs) if (k.startsWith(name)) cands.push({ mod: loaded[i], spec: s, key: k });
+    for (const [k, s] of loaded[i].specs.map) if (k.startsWith(name)) cands.push({ mod: loaded[i], spec: s, key: k });
   const builtinCands = BUILTIN_LONG.filter((b) => b.slice(2).startsWith(name));
   if (cands.length === 0) return false;
   const distinct = new Set(cands.map((c) => c.mod.name + '/' + c.spec.name));
@@ -381,7 +454,7 @@ interface DeferredTarget {
 
 /** Shared by every module of a rule whose option list is never appended to (known modules). */
 const NO_RAW: string[] = [];
-const NO_SPECS: Map<string, OptionSpec> = new Map();
+const NO_SPECS: SpecTable = { map: new Map(), names: [], specs: [] };
 
 /** Per-file state of the rule decoder (one object for the whole dump instead of closures per rule). */
 interface RuleEnv {
@@ -456,7 +529,7 @@ function oldInvert(T: string[], C: number[], Q: number[] | null, i: number, optT
 }
 
 function loadMatch(name: string, c: number, implicit: boolean, env: RuleEnv, line: number, loaded: Loaded[]): Loaded {
-  const ext = findMatch(name, env.family);
+  const ext = findMatchRecent(name, env.family);
   const l: Loaded = { ext, name, kind: 'match', implicit, loc: { file: env.file, line, col: c }, opts: [], raw: ext ? NO_RAW : [], specs: ext ? specMap(ext) : NO_SPECS };
   if (!ext && !KNOWN_UPSTREAM_MATCHES.has(name))
     throw new LineError(`Couldn't load match \`${name}':No such file or directory`, c, name, 'no iptables match module has this name');
@@ -515,7 +588,7 @@ function parseRuleBody(
         inlineVal = t.slice(eq + 1);
       }
     }
-    let b = BUILTIN_MAP.get(optName);
+    let b = builtinOption(optName);
     if (b === undefined && !long && t.length > 2 && t.charCodeAt(0) === 45 /* - */ && SHORT_WITH_ARG.has(t[1])) {
       b = t[1];
       inlineVal = t.slice(2);
@@ -524,7 +597,7 @@ function parseRuleBody(
       // builtin long abbreviation only if no module option matches exactly
       const name = optName.slice(2);
       let exact = false;
-      for (let k = 0; k < loaded.length; k++) if (loaded[k].specs.has(name)) { exact = true; break; }
+      for (let k = 0; k < loaded.length; k++) if (specTableGet(loaded[k].specs, name)) { exact = true; break; }
       if (!exact && !lastUnknown) {
         const bc = BUILTIN_LONG.filter((x) => x.startsWith(optName));
         const modc = lookupOption(name, loaded);
@@ -584,7 +657,7 @@ function parseRuleBody(
           const inv2 = invert;
           invert = false;
           if (b === 'p') {
-            const pn = protoNumber(argT);
+            const pn = protoNumberRecent(argT);
             if (pn === undefined) throw new LineError(`unknown protocol "${argT}" specified`, argC, argT, 'a name from /etc/protocols or a number 0..255');
             protoText = argT;
             protoInvert = inv2;
@@ -644,10 +717,10 @@ function parseRuleBody(
           targetName = argT;
           targetGoto = b === 'g';
           targetC = argC;
-          if (b === 'j' && !VERDICTS.has(argT)) {
+          if (b === 'j' && !isVerdict(argT)) {
             // a chain of this table wins over a target module of the same name
             targetChain = chains.get(argT);
-            const ext = targetChain ? undefined : findTarget(argT, family);
+            const ext = targetChain ? undefined : findTargetRecent(argT, family);
             if (ext) {
               const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: NO_RAW, specs: specMap(ext) };
               loaded.push(l);
@@ -669,9 +742,9 @@ function parseRuleBody(
       let found = lookupOption(name, loaded);
       if (found === false && !implicitProtoLoaded && protoText !== undefined && !lastUnknown) {
         // iptables: an unknown option makes it try the match named after -p
-        const pn = protoNumber(protoText)!;
+        const pn = protoNumberRecent(protoText)!;
         const pm = pn === 58 ? 'icmp6' : pn === 0 ? undefined : protoName(pn);
-        const ext = pm ? findMatch(pm, family) : undefined;
+        const ext = pm ? findMatchRecent(pm, family) : undefined;
         if (ext && !protoInvert) {
           implicitProtoLoaded = true;
           lastUnknown = loadMatch(pm!, c, true, env, line, loaded);
@@ -742,7 +815,7 @@ function parseRuleBody(
   // build modules
   const ctx = new RuleBuildContext(
     family, table.name, rule.chain,
-    rule.protocol ? { value: rule.protocol.value, invert: rule.protocol.invert } : undefined,
+    rule.protocol, // shared and never written (protocolValue())
     issues, file, line, C[start - 2] ?? 1, rule.text,
   );
   // the match list at its exact size (a dump's model holds one per rule)
@@ -761,7 +834,7 @@ function parseRuleBody(
   if (targetName !== undefined) {
     const tloc: SourceLoc = { file, line, col: targetC };
     let tu: TargetUse;
-    if (!targetGoto && VERDICTS.has(targetName)) tu = { kind: 'verdict', name: targetName, goto: false, args: undefined, loc: tloc };
+    if (!targetGoto && isVerdict(targetName)) tu = { kind: 'verdict', name: targetName, goto: false, args: undefined, loc: tloc };
     else if (targetMod) {
       const m = targetMod;
       if (!m.ext) tu = { kind: 'extension', name: m.name, goto: false, args: undefined, loc: tloc, unsupported: { reason: `target ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
@@ -782,7 +855,7 @@ function parseRuleBody(
           });
         tu = { kind: 'extension', name: m.ext.name, goto: false, args, loc: tloc };
       }
-    } else if (targetGoto && VERDICTS.has(targetName)) {
+    } else if (targetGoto && isVerdict(targetName)) {
       throw new LineError(`goto '${targetName}' is not a chain`, targetC, targetName);
     } else {
       // a user chain; checked at COMMIT (the chain may be declared later in a hand-written file)
@@ -834,6 +907,15 @@ function toLineError(e: unknown, m: Loaded, tok: { c: number; t: string }): Line
   throw e;
 }
 
+const EMPTY_ARGS = Object.freeze({});
+
+/** `{}` as a module's build() writes it (a plain object literal without properties). */
+function isEmptyPlainObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Object.getPrototypeOf(v) !== Object.prototype) return false;
+  for (const k in v) return false;
+  return true;
+}
+
 function buildMatch(m: Loaded, ctx: BuildContext): MatchUse {
   if (!m.ext) {
     return { name: m.name, args: undefined, loc: m.loc, unsupported: { reason: `match ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
@@ -845,6 +927,9 @@ function buildMatch(m: Loaded, ctx: BuildContext): MatchUse {
   } catch (e) {
     throw toLineError(e, m, { c: m.loc.col, t: m.name });
   }
+  // a module without options (`-m tcp` alone, as kube-proxy writes it before DNAT) decodes to `{}`: one
+  // shared (frozen) object instead of one per rule
+  if (isEmptyPlainObject(args)) args = EMPTY_ARGS;
   const mu: MatchUse = { name: m.name, args, loc: m.loc };
   if (m.implicit) mu.implicit = true;
   return mu;
