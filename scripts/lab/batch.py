@@ -88,6 +88,9 @@ class Lab:
         w("events/net/netif_receive_skb/enable", "1")
 
     def cleanup(self):
+        # a second signal must not cut the cleanup short (namespaces would be left behind)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, signal.SIG_IGN)
         for s in self.socks:
             try:
                 s.close()
