@@ -364,6 +364,8 @@ function rule(p: Pick, c: ChainCtx): string {
   }
   const nMatch = p.weighted([[4, 0], [4, 1], [2, 2]] as const);
   for (let k = 0; k < nMatch; k++) parts.push(extraMatch(p, c));
+  // a rule that drops everything ends most cases early: droppers get at least two matches
+  if (/^(DROP|REJECT)/.test(target)) while (parts.length < 2) parts.push(extraMatch(p, c));
   // statistic nth counts every packet that reaches it, also the ones of a TCP handshake that nfsim does not
   // follow (the client's ACK, the listener's packets after accept()): nth rules are kept to UDP and ICMP
   if (parts.some((x) => x.startsWith('-m statistic')) && (!proto || proto === 'tcp')) {
@@ -375,8 +377,6 @@ function rule(p: Pick, c: ChainCtx): string {
       proto = pr;
     }
   }
-  // a rule that drops everything ends most cases early: droppers get at least two matches
-  if (/^(DROP|REJECT)/.test(target)) while (parts.length < 2) parts.push(extraMatch(p, c));
   if (target.startsWith('REJECT') && proto && proto !== 'tcp' && /tcp-reset/.test(target)) target = 'REJECT --reject-with icmp-port-unreachable';
   return `${parts.join(' ')}${target ? `${parts.length ? ' ' : ''}-j ${target}` : ''}`.trim();
 }
