@@ -42,9 +42,9 @@ function timeRestore(file: string): { ms: number; cpuMs?: number; peakMB?: numbe
   const ns = `nfsim-bench-${process.pid}`;
   if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) return 'cannot create a network namespace';
   try {
-    const timeBin = have('/usr/bin/time') ? ['/usr/bin/time', '-f', '%U %S %M'] : [];
+    const timeBin = have('/usr/bin/time') ? `/usr/bin/time -f '%U %S %M'` : '';
     const t0 = performance.now();
-    const r = spawnSync('sh', ['-c', `${timeBin.join(' ')} ip netns exec ${ns} ${bin} --test < ${file}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync('sh', ['-c', `${timeBin} ip netns exec ${ns} ${bin} --test < ${file}`], { encoding: 'utf8', maxBuffer: 1 << 26 });
     const ms = performance.now() - t0;
     if (r.status !== 0) return `${bin} --test failed: ${r.stderr.trim().split('\n')[0]}`;
     const [user, sys, kb] = (r.stderr.trim().split('\n').pop() ?? '').split(' ').map(Number);
