@@ -16,6 +16,8 @@ import { DIM_INDEX } from '../space/box.js';
 import { DEP, D_FLAGS, FLAGS_ACK_ONLY, FLAGS_SYN_ONLY, dep, depTest, depTupleIn } from './deps.js';
 
 const ICMP_REPLY_TYPE: Record<number, number> = { 8: 0, 13: 14, 15: 16, 17: 18 };
+/** icmp_invert_tuple()'s invmap: requests and replies invert into each other (an echo reply into a request). */
+const ICMP_INVERT_TYPE: Record<number, number> = { 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 };
 const ICMP_ERROR_TYPES = new Set([3, 4, 5, 11, 12]);
 const typesSet = (types: Iterable<number>) => I.fromIntervals([...types].map((t) => [t << 8, (t << 8) | 0xff] as const));
 const ICMP_ERROR_SET = typesSet(ICMP_ERROR_TYPES);
@@ -34,7 +36,7 @@ export function tupleOf(p: Packet): CtTupleN {
 }
 
 export function invertTuple(t: CtTupleN): CtTupleN {
-  if (t.proto === 1) return { src: t.dst, dst: t.src, proto: 1, sport: t.sport, dport: ICMP_REPLY_TYPE[t.dport] ?? t.dport };
+  if (t.proto === 1) return { src: t.dst, dst: t.src, proto: 1, sport: t.sport, dport: ICMP_INVERT_TYPE[t.dport] ?? t.dport };
   return { src: t.dst, dst: t.src, proto: t.proto, sport: t.dport, dport: t.sport };
 }
 
