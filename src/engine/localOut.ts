@@ -124,15 +124,18 @@ export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
     if (rr) return rr;
   }
   const dstBefore = skb.pkt.dst;
-  const n = natHook(sim, skb, 'OUTPUT', 'DST', undefined, skb.outIface);
+  // nf_hook() in __ip_local_out() takes the output device once (skb_dst(skb)->dev) for the whole LOCAL_OUT
+  // traversal: after a re-route by mangle or nat OUTPUT, the later tables still see the first device in `-o`
+  // (state->out); POSTROUTING, a new hook call, sees the new one.
+  const n = natHook(sim, skb, 'OUTPUT', 'DST', undefined, out);
   if (!n.ok) return 'table' in n ? (tableVerdict(sim, skb, n.table, 'nat', 'OUTPUT') ?? unsupported(sim, skb, 'nat')) : dropped(sim, skb, 'NETFILTER_DROP', ruleDropSite(sim, skb), n.drop);
   if (skb.pkt.dst !== dstBefore) {
     const rr = reroute(sim, skb, 'nat OUTPUT changed the destination');
     if (rr) return rr;
   }
-  v = tableStep(sim, skb, 'filter', 'OUTPUT', 0, undefined, skb.outIface);
+  v = tableStep(sim, skb, 'filter', 'OUTPUT', 0, undefined, out);
   if (v) return v;
-  v = tableStep(sim, skb, 'security', 'OUTPUT', h.securityPriority, undefined, skb.outIface);
+  v = tableStep(sim, skb, 'security', 'OUTPUT', h.securityPriority, undefined, out);
   if (v) return v;
   return postrouting(sim, skb);
 }
