@@ -18,7 +18,7 @@ function net(text: string) {
   return { family: 4 as const, addr: a, len, v4: parseIpv4(a)!, maskBits: prefixMask(len) };
 }
 
-function kubeNode(rules: number): { world: World; service: { ip: string; port: number; proto: string }; ruleCount: number } {
+export function kubeNode(rules: number): { world: World; service: { ip: string; port: number; proto: string }; ruleCount: number } {
   const dump = generateKubeProxyDump({ rules });
   const rs = parseIptablesSave(dump.text, 'kube-node/iptables-save', 4);
   // The service in the middle of KUBE-SERVICES.

@@ -1,6 +1,7 @@
 /** nfsim benchmarks: a plain list of bench functions, each printing its own table. */
 import { benchParse, formatParseBench } from './parse.js';
 import { benchEngine, formatEngineBench } from './engine.js';
+import { benchDiff, formatDiffBench } from './diff.js';
 
 export interface Bench {
   name: string;
@@ -11,6 +12,7 @@ export const benches: Bench[] = [
   { name: 'parse', run: () => formatParseBench(benchParse()) },
   { name: 'engine', run: () => formatEngineBench(benchEngine()) },
   { name: 'established', run: () => formatEngineBench(benchEngine([1_000], 200_000)) },
+  { name: 'diff', run: () => formatDiffBench(benchDiff()) },
 ];
 
 const only = process.argv[2];

@@ -117,10 +117,12 @@ function rulesetDelta(host: string, ha: Host, hb: Host): Delta[] {
     const ta = ra.tables.find((x) => x.name === t);
     const tb = rb.tables.find((x) => x.name === t);
     if (ta === tb) continue;
-    const chains = new Set([...(ta?.chains ?? []).map((c) => c.name), ...(tb?.chains ?? []).map((c) => c.name)]);
+    const mapA = new Map((ta?.chains ?? []).map((c) => [c.name, c]));
+    const mapB = new Map((tb?.chains ?? []).map((c) => [c.name, c]));
+    const chains = new Set([...mapA.keys(), ...mapB.keys()]);
     for (const c of chains) {
-      const ca = ta?.chains.find((x) => x.name === c);
-      const cb = tb?.chains.find((x) => x.name === c);
+      const ca = mapA.get(c);
+      const cb = mapB.get(c);
       if (ca === cb) continue;
       if ((ca?.policy ?? 'ACCEPT') !== (cb?.policy ?? 'ACCEPT') && (ca?.builtin || cb?.builtin))
         out.push({ kind: 'policy', host, table: t, chain: c, text: `${host}: ${t} ${c} policy ${ca?.policy ?? '(none)'} → ${cb?.policy ?? '(none)'}` });

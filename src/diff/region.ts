@@ -37,14 +37,40 @@ function intersectC(a: Constraint, b: Constraint): Constraint | undefined {
   return out;
 }
 
+interface TableIndex {
+  chains: Map<string, Chain>;
+  /** chain name → the rules (and their chains) that jump or go to it */
+  refs: Map<string, { parent: string; rule: Rule }[]>;
+}
+
+const tableIndexCache = new WeakMap<object, TableIndex>();
+
+function tableIndex(host: Host, table: TableName): TableIndex | undefined {
+  const t = host.iptables?.tables.find((x) => x.name === table);
+  if (!t) return undefined;
+  let ix = tableIndexCache.get(t);
+  if (!ix) {
+    ix = { chains: new Map(t.chains.map((c) => [c.name, c])), refs: new Map() };
+    for (const c of t.chains)
+      for (const r of c.rules) {
+        if (r.target?.kind !== 'chain') continue;
+        let l = ix.refs.get(r.target.name);
+        if (!l) ix.refs.set(r.target.name, (l = []));
+        l.push({ parent: c.name, rule: r });
+      }
+    tableIndexCache.set(t, ix);
+  }
+  return ix;
+}
+
 /** Packets (current header) that can reach `chain`, as constraints, and the hooks it hangs off. */
 function entryOf(host: Host, table: TableName, chain: string, memo: Map<string, Entry>, depth = 0): Entry {
   const key = `${table}/${chain}`;
   const hit = memo.get(key);
   if (hit) return hit;
-  const t = host.iptables?.tables.find((x) => x.name === table);
-  const c = t?.chains.find((x) => x.name === chain);
-  if (!t || !c || c.builtin || depth > 32) {
+  const ix = tableIndex(host, table);
+  const c = ix?.chains.get(chain);
+  if (!ix || !c || c.builtin || depth > 32) {
     const e = { boxes: [{}], hooks: new Set([c?.builtin || !c ? chain : '*']) };
     memo.set(key, e);
     return e;
@@ -53,25 +79,23 @@ function entryOf(host: Host, table: TableName, chain: string, memo: Map<string, 
   const boxes: Constraint[] = [];
   const hooks = new Set<string>();
   let overflow = false;
-  for (const p of t.chains)
-    for (const r of p.rules) {
-      if (r.target?.kind !== 'chain' || r.target.name !== chain) continue;
-      const pe = entryOf(host, table, p.name, memo, depth + 1);
-      for (const h of pe.hooks) hooks.add(h);
-      const rc = ruleSpace(r).constraint;
-      for (const b of pe.boxes) {
-        const x = intersectC(b, rc);
-        if (x) boxes.push(x);
-      }
-      if (boxes.length > MAX_ENTRY_BOXES) overflow = true;
+  for (const { parent, rule } of ix.refs.get(chain) ?? []) {
+    const pe = entryOf(host, table, parent, memo, depth + 1);
+    for (const h of pe.hooks) hooks.add(h);
+    const rc = ruleSpace(rule).constraint;
+    for (const b of pe.boxes) {
+      const x = intersectC(b, rc);
+      if (x) boxes.push(x);
     }
+    if (boxes.length > MAX_ENTRY_BOXES) overflow = true;
+  }
   const e: Entry = { boxes: overflow ? [{}] : boxes, hooks };
   memo.set(key, e);
   return e;
 }
 
-function rewrites(worlds: readonly World[]): { dnat: boolean; snat: boolean; ttl: boolean; tos: boolean } {
-  const f = { dnat: false, snat: false, ttl: false, tos: false };
+function rewrites(worlds: readonly World[]): { dnat: boolean; snat: boolean; ttl: boolean; tos: boolean; tcpReset: boolean } {
+  const f = { dnat: false, snat: false, ttl: false, tos: false, tcpReset: false };
   for (const w of worlds)
     for (const h of w.hosts)
       for (const t of h.iptables?.tables ?? [])
@@ -81,6 +105,7 @@ function rewrites(worlds: readonly World[]): { dnat: boolean; snat: boolean; ttl
             if (n === 'DNAT' || n === 'REDIRECT' || n === 'NETMAP') f.dnat = true;
             if (n === 'SNAT' || n === 'MASQUERADE' || n === 'NETMAP') f.snat = true;
             if (n === 'TTL') f.ttl = true;
+            if (n === 'REJECT' && /tcp-reset/.test(r.text)) f.tcpReset = true;
             if (n === 'TOS' || n === 'DSCP' || n === 'ECN') f.tos = true;
           }
   return f;
@@ -153,7 +178,9 @@ export function changeRegion(worlds: readonly World[], deltas: readonly Delta[],
       if (firstHook) constraints.push({ c: loosen(x, ttlFree), hosts: own });
       // seen on another host, or after NAT on this one
       constraints.push({ c: loosen(x, late), hosts: firstHook ? complement(own, points.length) : undefined });
-      const m = mirror(x);
+      // Answers are RELATED or replies: they never run the nat chains, except the RST of a REJECT
+      // --reject-with tcp-reset (checked on the kernel: its counters move in nat OUTPUT/POSTROUTING).
+      const m = d.table === 'nat' ? (rw.tcpReset ? mirror(intersectC(x, { proto: I.single(6) }) ?? { proto: I.EMPTY }) : undefined) : mirror(x);
       if (m) constraints.push({ c: loosen(m, late | swapMask(late)) });
     }
   }

@@ -65,15 +65,28 @@ function headerMatches(r: Rule, skb: Skb, inIface: string | undefined, outIface:
 
 const readsCache = new WeakMap<MatchUse, number>();
 
+const headerSetCache = new WeakMap<object, I.IntervalSet | null>();
+
+/** The addresses an `-s`/`-d` selector accepts, when exactly a set of intervals (cached per rule). */
+function headerSet(sel: NonNullable<Rule['src']>): I.IntervalSet | undefined {
+  let s = headerSetCache.get(sel);
+  if (s === undefined) {
+    const ns = netSet(sel.value);
+    s = ns.exact ? (sel.invert ? I.subtract(I.range(0, 0xffffffff), ns.set) : ns.set) : null;
+    headerSetCache.set(sel, s);
+  }
+  return s ?? undefined;
+}
+
 /** headerMatches() for a run that records its dependencies (deps.ts): each tested field with its set. */
 function headerMatchesRecorded(sim: Sim, r: Rule, skb: Skb, inIface: string | undefined, outIface: string | undefined): boolean | string {
   const p = skb.pkt;
   for (const k of ['src', 'dst'] as const) {
     const sel = r[k];
     if (!sel) continue;
-    const ns = netSet(sel.value);
-    if (ns.exact) {
-      if (depTest(sim, skb, DIM_INDEX[k], sel.invert ? I.subtract(I.range(0, 0xffffffff), ns.set) : ns.set) === false) return false;
+    const ns = headerSet(sel);
+    if (ns) {
+      if (depTest(sim, skb, DIM_INDEX[k], ns) === false) return false;
     } else {
       dep(sim, skb, DEP[k]);
       if (inNet4(p[k], sel.value) === sel.invert) return false;

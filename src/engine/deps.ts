@@ -28,8 +28,11 @@ export interface DepRecorder {
   mask: number;
   /** The first packet's value per dimension (enables set constraints). */
   initial?: readonly number[];
-  /** Per dimension: the set the first packet's value must stay in for the path to stay the same. */
+  /** Per dimension: the set the first packet's value must stay in for the path to stay the same
+   * (finishDeps() computes it from `pending`). */
   sets?: (IntervalSet | undefined)[];
+  /** Per dimension: the sets the value was found in, and not in. */
+  pending?: { pos: IntervalSet[]; neg: IntervalSet[] }[];
 }
 
 const ADDRS = DEP.src | DEP.dst;
@@ -113,10 +116,9 @@ export function depTest(sim: Sim, skb: Skb, dim: number, set: IntervalSet): bool
     }
   }
   if (target >= 0) {
-    const [lo, hi] = DIM_RANGE[DIMS[dim]];
-    const side = holds ? set : I.subtract(I.range(lo, hi), set);
-    const cur = d.sets![target];
-    d.sets![target] = cur ? I.intersect(cur, side) : side;
+    // Collected and combined once at the end (finishDeps): a long chain asks thousands of questions.
+    const p = ((d.pending ??= [])[target] ??= { pos: [], neg: [] });
+    (holds ? p.pos : p.neg).push(set);
   } else d.mask |= mirrored(skb, 1 << dim);
   return holds;
 }
@@ -250,3 +252,18 @@ export const FLAGS_ACK_ONLY = flagSet((v) => (v & 0x17) === 0x10);
 export const FLAGS_SYN_NOACK = flagSet((v) => (v & 0x12) === 0x02);
 export const FLAGS_RST = flagSet((v) => (v & 0x04) !== 0);
 export const FLAGS_ACK = flagSet((v) => (v & 0x10) !== 0);
+
+/** Combine the recorded tests: per dimension, inside every set found to hold and outside every other. */
+export function finishDeps(d: DepRecorder): (IntervalSet | undefined)[] {
+  const out: (IntervalSet | undefined)[] = [];
+  (d.pending ?? []).forEach((p, dim) => {
+    if (!p) return;
+    const [lo, hi] = DIM_RANGE[DIMS[dim]];
+    let s: IntervalSet = I.range(lo, hi);
+    for (const x of p.pos) s = I.intersect(s, x);
+    if (p.neg.length) s = I.subtract(s, I.fromIntervals(p.neg.flat()));
+    out[dim] = s;
+  });
+  d.sets = out;
+  return out;
+}

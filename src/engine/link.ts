@@ -60,7 +60,8 @@ export function transmit(sim: Sim, skb: Skb): Verdict {
   const out = skb.outIface!;
   // Neighbour resolution and the bridge port toward the next hop depend on the destination when the
   // next hop is the destination itself (a gateway was chosen by routing, which recorded its own tests).
-  if (sim.deps && (skb.nexthop ?? skb.pkt.dst) === skb.pkt.dst) depField(sim, skb, DIM_INDEX.dst);
+  // (An interface with no modelled host or bridge port behind it sends everything out of the world alike.)
+  if (sim.deps && (skb.nexthop ?? skb.pkt.dst) === skb.pkt.dst && (out === 'lo' || linkPeer(sim, skb.host, out) || bridgePorts(sim, skb.host, out).length > 0)) depField(sim, skb, DIM_INDEX.dst);
   if (out === 'lo') {
     emit(sim, () => ({ type: 'link', from: `${skb.host}:lo`, to: `${skb.host}:lo`, kind: 'loopback' }));
     const back: Skb = { ...skb, pkt: { ...skb.pkt }, inIface: 'lo', outIface: undefined, local: false, routedLocal: undefined };

@@ -14,8 +14,11 @@ import type { Verdict } from './types.js';
 import { dropped, ruleDropSite, tableStep, tableVerdict, unsupported } from './verdicts.js';
 import type { Nexthop } from '../model/host.js';
 import { confCombined } from './sysctl.js';
-import { DEP, dep, depField, depTest, fibDeps, fibDstSet } from './deps.js';
+import { DEP, dep, depTest, fibDeps, fibDstSet } from './deps.js';
 import { DIM_INDEX } from '../space/box.js';
+import * as I from '../space/intervals.js';
+
+const LOOPBACK_NET = I.prefix(0x7f000000, 8);
 
 const ERRNO_COUNTER: Record<string, string | undefined> = { ENETUNREACH: 'IpOutNoRoutes' };
 
@@ -58,8 +61,7 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
   let nh = pickNexthop(sim, res);
   let src = p.src;
   if (chooseSource) {
-    // inet_select_addr() prefers an address whose subnet holds the destination.
-    if (sim.deps) depField(sim, skb, DIM_INDEX.dst);
+    // (routeSource() picks by route, device and gateway, not by the destination: no dependency to record)
     const s = routeSource(h, res, nh, p.dst);
     if (s === undefined) return { error: 'EADDRNOTAVAIL', detail: `no source address available toward ${formatIpv4(p.dst)}` };
     src = s;
@@ -74,7 +76,7 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
   const dev = res.type === 'local' ? 'lo' : (nh.dev ?? '');
   // __mkroute_output(): a loopback source (127/8) cannot leave by a device that is not a loopback, unless
   // route_localnet is set on that device (IN_DEV_ROUTE_LOCALNET: all or the device): -EINVAL
-  if (sim.deps && res.type !== 'local') dep(sim, skb, DEP.src);
+  if (sim.deps && res.type !== 'local' && !chooseSource) depTest(sim, skb, DIM_INDEX.src, LOOPBACK_NET);
   if (res.type !== 'local' && dev !== 'lo' && src >>> 24 === 127 && !confCombined(h.host, dev, 'route_localnet').value) return { error: 'EINVAL', detail: `output route to ${formatIpv4(p.dst)} by ${dev} with the loopback source ${formatIpv4(src)} is refused (__mkroute_output())` };
   const gw = nh.via ? Number(nh.via.split('.').reduce((a, b) => a * 256 + Number(b), 0)) : p.dst;
   emit(sim, () => ({

@@ -12,7 +12,7 @@ import { hostIndex } from '../engine/hostIndex.js';
 import { parsePacketSpec } from '../engine/packetSpec.js';
 import { initialState, simulate } from '../engine/simulate.js';
 import type { Outcome, PacketSpec, RunState } from '../engine/types.js';
-import type { DepRecorder } from '../engine/deps.js';
+import { finishDeps, type DepRecorder } from '../engine/deps.js';
 import type { Atoms } from './atoms.js';
 import { DEP, DIMS, DIM_INDEX, boxIsEmpty, boxSubtract, universe, type Box, type Dim } from './box.js';
 import * as I from './intervals.js';
@@ -179,9 +179,9 @@ export function runClass(world: World, state: RunState, spec: PacketSpec, initia
   const deps: DepRecorder = { mask: 0, initial, sets: [] };
   try {
     const r = simulate(world, state, spec, { trace: false, explain: false, deps, closeSenders: true });
-    return { outcomes: r.outcomes, deps: deps.mask, sets: deps.sets };
+    return { outcomes: r.outcomes, deps: deps.mask, sets: finishDeps(deps) };
   } catch (e) {
-    if (e instanceof InputError) return { outcomes: [], absent: e.issues.map((i) => i.message).join('; '), deps: deps.mask, sets: deps.sets };
+    if (e instanceof InputError) return { outcomes: [], absent: e.issues.map((i) => i.message).join('; '), deps: deps.mask, sets: finishDeps(deps) };
     throw e;
   }
 }
