@@ -91,6 +91,9 @@ export function diffWorlds(a: World, b: World, opts: DiffOptions = {}): DiffResu
       differing.push({ description: describeBox(m.box, points), box: m.box, example: c.spec.text, sides, merged: m.n });
     }
   }
+  // The common protocols first, then by where the packets enter.
+  const rank = (p: number) => (p === 6 ? 0 : p === 17 ? 1 : p === 1 ? 2 : 3);
+  differing.sort((x, y) => rank(x.box[1][0][0]) - rank(y.box[1][0][0]) || x.box[0][0][0] - y.box[0][0][0]);
   return {
     deltas,
     points,
@@ -108,14 +111,13 @@ interface Mergeable {
   n: number;
 }
 
-/** Merge boxes that differ in exactly one dimension (ingress apart), dimension by dimension, until none do. */
+/** Merge boxes that differ in exactly one dimension, dimension by dimension, until none do. */
 function mergeBoxes(list: Mergeable[]): Mergeable[] {
   let items = list.slice();
   let changed = true;
   while (changed && items.length > 1) {
     changed = false;
     for (let d = 0; d < DIMS.length; d++) {
-      if (DIMS[d] === 'ingress') continue;
       const buckets = new Map<string, Mergeable>();
       const next: Mergeable[] = [];
       for (const it of items) {
