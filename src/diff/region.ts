@@ -190,7 +190,9 @@ export function changeRegion(worlds: readonly World[], deltas: readonly Delta[],
     for (const u of universe) {
       const k = u[DIM_INDEX.ingress][0][0];
       if (hosts && !hosts.has(k)) continue;
-      const b = constrain(u, c);
+      // an unbound local sender (source 0.0.0.0) gets its source from the route (inet_select_addr()): any
+      // address of the host, so a source condition also selects it
+      const b = constrain(u, points[k]?.kind === 'local' && c.src ? { ...c, src: I.union(c.src, I.single(0)) } : c);
       if (!boxIsEmpty(b)) boxes.push(b);
     }
   return { boxes: dedupe(boxes), notes, everything: false };
