@@ -528,7 +528,8 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         synack = [x for x in seen if x["proto"] == 6 and x.get("flags") == "SA" and x.get("dport") == sport]
         inhosts = {x["host"] for x in synack if x["dir"] == "in"}
         for x in synack:
-            if x["dir"] == "out" and x["host"] not in inhosts and x["host"] != sender:
+            # (over lo the sender is its own server: its SYN/ACK goes out and comes in on lo)
+            if x["dir"] == "out" and ((x["host"] not in inhosts and x["host"] != sender) or (x["iface"] == "lo" and x["host"] == sender)):
                 d = {"host": x["host"], "via": "SYN/ACK emitted by this host (handshake not completed)"}
                 lst = [l for l in w["listeners"] if l["host"] == x["host"] and l["proto"] == "tcp" and l["port"] == x["sport"]]
                 if lst:
@@ -558,9 +559,13 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
             if last and last["dir"] == "in" and not any(d.get("host") == last["host"] for d in drops):
                 delivered.append({"host": last["host"], "socket": "icmp:echo-reply", "via": "last host that received the echo reply"})
         else:
-            inhosts = {x["host"] for x in replies if x["dir"] == "in" and x["iface"] != "lo"}
+            # the host that emitted the echo reply: its first record of the reply goes out (a forwarding host
+            # receives it first; a reply that comes back to its emitter by a hairpin is seen out, then in)
+            first = {}
             for x in replies:
-                if x["host"] not in inhosts and (x["dir"] == "out" or x["iface"] == "lo"):
+                first.setdefault(x["host"], x)
+            for x in first.values():
+                if x["dir"] == "out" or x["iface"] == "lo":
                     if not any(d["host"] == x["host"] for d in delivered):
                         delivered.append({"host": x["host"], "socket": "icmp:echo", "via": "echo reply emitted by this host"})
             if not replies:
