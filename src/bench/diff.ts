@@ -15,6 +15,8 @@ export interface DiffBenchRow {
   classes: number;
   differing: number;
   ms: number;
+  /** CPU time of the process (user + system) during the diff. */
+  cpuMs: number;
   service: string;
 }
 
@@ -43,15 +45,17 @@ export function benchDiff(sizes: number[] = [10_000, 100_000]): DiffBenchRow[] {
     const rsB = parseIptablesSave(cut.text, 'kube-node-b/iptables-save', 4);
     const b: World = { ...world, hosts: [{ ...world.hosts[0], iptables: rsB }] };
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const r = diffWorlds(world, b, { traces: false });
     const ms = performance.now() - t0;
-    rows.push({ rules: dump.rules, changes: r.deltas.length, classes: r.examined, differing: r.differing.length, ms, service: cut.service });
+    const c = process.cpuUsage(c0);
+    rows.push({ rules: dump.rules, changes: r.deltas.length, classes: r.examined, differing: r.differing.length, ms, cpuMs: (c.user + c.system) / 1000, service: cut.service });
   }
   return rows;
 }
 
 export function formatDiffBench(rows: DiffBenchRow[]): string {
-  const out = ['diff of two kube-proxy node versions differing by one service (after loading)', 'rules    changes  classes  differing  time      removed service'];
-  for (const r of rows) out.push(`${String(r.rules).padEnd(9)}${String(r.changes).padEnd(9)}${String(r.classes).padEnd(9)}${String(r.differing).padEnd(11)}${`${(r.ms / 1000).toFixed(2)} s`.padEnd(10)}${r.service}`);
+  const out = ['diff of two kube-proxy node versions differing by one service (after loading)', 'rules    changes  classes  differing  wall      CPU       removed service'];
+  for (const r of rows) out.push(`${String(r.rules).padEnd(9)}${String(r.changes).padEnd(9)}${String(r.classes).padEnd(9)}${String(r.differing).padEnd(11)}${`${(r.ms / 1000).toFixed(2)} s`.padEnd(10)}${`${(r.cpuMs / 1000).toFixed(2)} s`.padEnd(10)}${r.service}`);
   return out.join('\n');
 }
