@@ -20,7 +20,32 @@ function traceLines(outcomes: Outcome[], indent: string): string[] {
   return out;
 }
 
-export function renderDiffText(r: DiffResult, labels: [string, string], opts: { traces?: boolean } = {}): string {
+/** A fate in a few words, for the summary: what happened and where, without the packet's own values. */
+function fateKind(s: DiffSide): string {
+  if (s.absent) return 'cannot exist';
+  const kinds = new Set(
+    s.outcomes.map((o) => {
+      const v = o.verdict;
+      switch (v.fate) {
+        case 'delivered':
+          return `delivered on ${v.host}`;
+        case 'dropped':
+          return `dropped on ${v.host} (${v.reason})`;
+        case 'rejected':
+          return `rejected on ${v.host} (${v.with})`;
+        case 'forwarded':
+          return `forwarded out of ${v.host}:${v.iface}`;
+        case 'send-error':
+          return `not sent (${v.errno})`;
+        case 'unsupported':
+          return `unsupported on ${v.host}`;
+      }
+    }),
+  );
+  return [...kinds].join(' or ');
+}
+
+export function renderDiffText(r: DiffResult, labels: [string, string], opts: { traces?: boolean; limit?: number } = {}): string {
   const L: string[] = [];
   L.push(`nfsim diff: ${labels[0]} → ${labels[1]}`);
   L.push(`Changes (${r.deltas.length}):`);
@@ -33,8 +58,17 @@ export function renderDiffText(r: DiffResult, labels: [string, string], opts: { 
     L.push('No packet changes fate.');
     return L.join('\n') + '\n';
   }
-  L.push(`${r.differing.length} class${r.differing.length === 1 ? '' : 'es'} of packets change${r.differing.length === 1 ? 's' : ''} fate:`);
-  r.differing.forEach((c, i) => {
+  L.push(`${r.differing.length} class${r.differing.length === 1 ? '' : 'es'} of packets change${r.differing.length === 1 ? 's' : ''} fate.`);
+  // Summary: how fates change, with the number of classes each (same fate kinds may differ in answers or NAT).
+  const kinds = new Map<string, number>();
+  for (const c of r.differing) {
+    const k = `${fateKind(c.sides[0])} → ${fateKind(c.sides[1])}`;
+    kinds.set(k, (kinds.get(k) ?? 0) + 1);
+  }
+  L.push('Summary (before → after: classes):');
+  for (const [k, n] of [...kinds].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) L.push(`  ${k}: ${n}`);
+  const limit = opts.limit ?? r.differing.length;
+  r.differing.slice(0, limit).forEach((c, i) => {
     L.push('');
     L.push(`${i + 1}. ${c.description}`);
     L.push(`   example: ${c.example}`);
@@ -48,6 +82,7 @@ export function renderDiffText(r: DiffResult, labels: [string, string], opts: { 
       });
     }
   });
+  if (limit < r.differing.length) L.push('', `… and ${r.differing.length - limit} more classes (--limit N shows more; --json gives them all)`);
   return L.join('\n') + '\n';
 }
 

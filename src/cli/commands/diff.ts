@@ -8,14 +8,14 @@ import { stableStringify } from '../../report/traceJson.js';
 import { CliUsageError, parseArgs } from '../args.js';
 import type { Command } from './index.js';
 
-const USAGE = "diff WORLD --change FILE | diff WORLD-A WORLD-B  [--from 'arrive H:IF,local H'] [--json] [--traces] [--full] [--max-classes N]";
+const USAGE = "diff WORLD --change FILE | diff WORLD-A WORLD-B  [--from 'arrive H:IF,local H'] [--json] [--traces] [--limit N] [--full] [--max-classes N]";
 
 export const diffCommand: Command = {
   name: 'diff',
   usage: 'diff WORLD (--change FILE | WORLD-B) [--json]',
   summary: 'every class of packets whose fate changes between two worlds (exit 1 if any)',
   async run(argv) {
-    const a = parseArgs(argv, ['change', 'max-classes', 'from'], ['json', 'traces', 'full']);
+    const a = parseArgs(argv, ['change', 'max-classes', 'from', 'limit'], ['json', 'traces', 'full']);
     const [p1, p2, ...extra] = a.positional;
     const change = a.flags.change;
     if (!p1 || extra.length || (typeof change === 'string') === (p2 !== undefined)) throw new CliUsageError(`usage: nfsim ${USAGE}`);
@@ -43,7 +43,9 @@ export const diffCommand: Command = {
     const from = typeof a.flags.from === 'string' ? a.flags.from.split(',').map((x) => x.trim()).filter(Boolean) : undefined;
     const r = diffWorlds(first, second, { full: a.flags.full === true, maxClasses, traces: true, from });
     if (a.flags.json) process.stdout.write(stableStringify(diffJson(r, labels)) + '\n');
-    else process.stdout.write(renderDiffText(r, labels, { traces: a.flags.traces === true }));
+    const limit = typeof a.flags.limit === 'string' ? Number(a.flags.limit) : 50;
+    if (!Number.isInteger(limit) || limit < 0) throw new CliUsageError('--limit needs a whole number');
+    if (!a.flags.json) process.stdout.write(renderDiffText(r, labels, { traces: a.flags.traces === true, limit }));
     if (r.truncated) return 3;
     return r.differing.length ? 1 : 0;
   },
