@@ -516,6 +516,8 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         if q["proto"] == "tcp" and answer_rx is not None and e["t"] > answer_rx["t"] and (
                 (rx is None and host is None) or (host == sender and rx is not None and rx["dev"] == "lo" and len(lo_rx) >= 3 and rx["t"] >= lo_rx[2]["t"])):
             continue   # the client's ACK
+        if q["proto"] == "tcp" and answer_rx is not None and answer_rx["dev"] != "lo" and rx is not None and rx["t"] > answer_rx["t"] and rx["skb"] != answer_rx["skb"]:
+            continue   # received after the answer reached the client: the client's ACK on its way to the server
         d = {"reason": e["reason"], "location": e["location"], "via": via}
         if host:
             d["host"] = host
