@@ -146,7 +146,9 @@ describe('nfsim diff properties', () => {
           for (const x of r.differing) expect(fate(a, x.example), x.example).not.toBe(fate(b, x.example));
         },
       ),
-      { numRuns: 15, endOnFailure: true },
+      // a fixed seed: whether a drawn change stays under the class limit and changes some sampled packet
+      // depends on the draw (some random worlds need more than 30,000 classes: see docs/diff.md)
+      { numRuns: 15, endOnFailure: true, seed: 7 },
     );
     // the property is not vacuous: some sampled packets did change fate
     expect(differingSeen).toBeGreaterThan(0);
