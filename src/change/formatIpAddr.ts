@@ -38,7 +38,7 @@ export function formatInterfaces(ifaces: readonly Interface[]): string {
       out.push(`    ${l.join(' ')}`);
     }
     if (i.kind) out.push(`    ${i.kind}`);
-    if (i.slaveKind) out.push(`    ${i.slaveKind}`);
+    if (i.slaveKind) out.push(`    ${i.slaveKind}${i.hairpin !== undefined && i.slaveKind === 'bridge_slave' ? ` hairpin ${i.hairpin ? 'on' : 'off'}` : ''}`);
     for (const a of i.altnames ?? []) out.push(`    altname ${a}`);
     for (const a of i.addresses) out.push(addrLine(a, i));
   });

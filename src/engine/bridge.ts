@@ -15,7 +15,7 @@ import { emit, idx, type Sim, type Skb } from './sim.js';
 import { sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { postrouting } from './postrouting.js';
-import { tableStep } from './verdicts.js';
+import { dropped, tableStep } from './verdicts.js';
 import { depField } from './deps.js';
 import { DIM_INDEX } from '../space/box.js';
 
@@ -40,7 +40,18 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
       emit(sim, () => ({ type: 'note', host: skb.host, text: `the frame's destination MAC is not given and no modelled host behind ${bridge} owns ${formatIpv4(l2)}: it is taken to be addressed to ${bridge} itself (the sender's gateway)` }));
     }
     emit(sim, () => ({ type: 'note', host: skb.host, text: `frame from port ${port} is addressed to bridge ${bridge} itself: it is received on ${bridge}` }));
-    return receive(sim, { ...skb, inIface: bridge, physIn: hooks ? port : undefined, bridged: false });
+    const up: Skb = { ...skb, inIface: bridge, physIn: hooks ? port : undefined, bridged: false };
+    if (!hooks) return receive(sim, up);
+    // br_nf_pre_routing() runs PREROUTING at the port for every IPv4 frame, also those for the bridge itself
+    // (ip_sabotage_in() keeps ip_rcv() from running it again); a DNAT is then handled as for bridged frames.
+    const dstBefore = up.pkt.dst;
+    const v = prerouting(sim, up);
+    if (v) return v;
+    if (up.pkt.dst !== dstBefore) {
+      const to = bridgedDnatPort(sim, up, bridge);
+      if (to) return bridgeForward(sim, { ...up, bridged: true }, bridge, port, to);
+    }
+    return routeInputAndGo(sim, up);
   }
   const outPort = portToward(sim, skb.host, bridge, l2)!;
   emit(sim, () => ({ type: 'note', host: skb.host, text: `bridge ${bridge} forwards the frame at layer 2 from port ${port} to port ${outPort}` }));
@@ -64,18 +75,44 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   if (v) return v;
   let toPort = outPort;
   if (b.pkt.dst !== dstBefore) {
-    // br_nf_pre_routing_finish(): the DNATed packet is looked up with ip_route_input() on the bridge; it stays
-    // bridged only when that route leads out of the bridge itself (bridged_dnat, toward the new destination's
-    // MAC); otherwise it goes up the stack and is routed (no route: ip_error()).
-    const r = fibLookup(h, { dst: b.pkt.dst, src: b.pkt.src, iif: bridge, mark: b.pkt.mark, tos: b.pkt.tos, proto: b.pkt.proto, sport: b.pkt.sport, dport: b.pkt.dport });
-    const nh = r.ok && r.type === 'unicast' ? r.nexthops[0] : undefined;
-    const via = nh?.via ? nh.via.split('.').reduce((x, y) => x * 256 + Number(y), 0) >>> 0 : b.pkt.dst;
-    const p = nh?.dev === bridge ? portToward(sim, skb.host, bridge, via) : undefined;
-    if (!p) {
+    const to = bridgedDnatPort(sim, b, bridge);
+    if (!to) {
       emit(sim, () => ({ type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' }));
       return routeInputAndGo(sim, { ...b, bridged: false });
     }
-    toPort = p;
+    toPort = to;
+  }
+  return bridgeForward(sim, b, bridge, port, toPort);
+}
+
+/**
+ * br_nf_pre_routing_finish(): a DNATed packet is looked up with ip_route_input() on the bridge; it stays
+ * bridged only when that route leads out of the bridge itself (bridged_dnat), re-addressed to the new
+ * destination's neighbour (br_nf_pre_routing_finish_bridge()): the port toward it, or undefined when the
+ * packet goes up the stack to be routed.
+ */
+function bridgedDnatPort(sim: Sim, b: Skb, bridge: string): string | undefined {
+  const h = idx(sim, b.host);
+  const r = fibLookup(h, { dst: b.pkt.dst, src: b.pkt.src, iif: bridge, mark: b.pkt.mark, tos: b.pkt.tos, proto: b.pkt.proto, sport: b.pkt.sport, dport: b.pkt.dport });
+  const nh = r.ok && r.type === 'unicast' ? r.nexthops[0] : undefined;
+  const via = nh?.via ? nh.via.split('.').reduce((x, y) => x * 256 + Number(y), 0) >>> 0 : b.pkt.dst;
+  const p = nh?.dev === bridge ? portToward(sim, b.host, bridge, via) : undefined;
+  if (p) b.nexthop = nh?.via ? via : undefined;
+  return p;
+}
+
+/** br_handle_frame_finish() → br_forward(): the frame leaves by `toPort` through FORWARD and POSTROUTING (br_netfilter). */
+function bridgeForward(sim: Sim, b: Skb, bridge: string, inPort: string, toPort: string): Verdict {
+  const h = idx(sim, b.host);
+  if (toPort === inPort) {
+    // should_deliver(): never back out the port the frame came in on, unless that port is in hairpin mode.
+    const dev = h.ifaces.get(inPort);
+    if (!dev?.hairpin) {
+      const known = dev?.hairpin !== undefined;
+      emit(sim, () => ({ type: 'note', host: b.host, text: `the frame's new destination is behind port ${inPort}, where it came in: ${known ? 'hairpin mode is off' : 'hairpin mode is not known (no `ip -d link` detail): the kernel default, off, is assumed'}` }));
+      return dropped(sim, b, 'NOT_SPECIFIED', 'br_handle_frame_finish', `bridge ${bridge} does not send a frame back out port ${inPort}, where it came in (should_deliver(): hairpin off)`);
+    }
+    emit(sim, () => ({ type: 'note', host: b.host, text: `port ${inPort} is in hairpin mode: the frame goes back out the port it came in on` }));
   }
   b.outIface = bridge;
   b.physOut = toPort;

@@ -501,10 +501,15 @@ function applyEffect(sim: Sim, skb: Skb, e: TargetEffect): { nat?: NatRequest; r
     case 'reject':
       return { reject: e.with };
     case 'notrack':
-      skb.untracked = true;
-      return;
     case 'ct':
-      if (e.notrack) skb.untracked = true;
+      // xt_ct_target() / notrack_tg(): "Previously seen (loopback)? Ignore." — a packet that already carries a
+      // conntrack (looped back through lo, or an answer given its packet's entry by nf_ct_attach()) keeps it.
+      if (skb.ct) {
+        emit(sim, () => ({ type: 'note', host: skb.host, text: 'the packet already carries a conntrack entry (looped back, or an answer): CT/NOTRACK leaves it unchanged' }));
+        return;
+      }
+      if (e.kind === 'notrack' || e.notrack) skb.untracked = true;
+      if (e.kind === 'notrack') return;
       if (e.zone !== undefined) skb.zone = e.zone;
       if (e.helper) emit(sim, () => ({ type: 'note', host: skb.host, text: `CT helper '${e.helper}' assigned: nfsim does not model helper expectations (RELATED data connections)` }));
       return;

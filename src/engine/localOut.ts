@@ -95,6 +95,8 @@ export function routeOutput(sim: Sim, skb: Skb, chooseSource: boolean): OutputRo
 export interface LocalOutOptions {
   routeSource: boolean;
   generated: boolean;
+  /** How the kernel frees a generated packet that cannot be routed, when it has already built it (nf_send_reset()). */
+  unroutable?: { reason: string; at: string };
 }
 
 export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
@@ -104,7 +106,7 @@ export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
     if (r.error === 'UNKNOWN') return unsupported(sim, skb, r.detail);
     if (opts.generated) {
       emit(sim, () => ({ type: 'note', host: skb.host, text: `the generated packet cannot be routed (${r.error}); it is not sent` }));
-      return dropped(sim, skb, 'IP_OUTNOROUTES', 'icmp_route_lookup', r.detail);
+      return dropped(sim, skb, opts.unroutable?.reason ?? 'IP_OUTNOROUTES', opts.unroutable?.at ?? 'icmp_route_lookup', r.detail);
     }
     return { fate: 'send-error', host: skb.host, errno: r.error, counter: ERRNO_COUNTER[r.error], detail: `${r.detail}: the system call fails with ${r.error}; no packet is sent`, answers: sim.answers };
   }

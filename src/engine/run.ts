@@ -4,25 +4,79 @@ import type { World } from '../model/host.js';
 import type { Ruleset } from '../model/iptables.js';
 import type { Expectation, Query } from '../parse/queries.js';
 import { initialState, simulate, type SimResult } from './simulate.js';
-import type { Outcome, RunState, Verdict } from './types.js';
+import type { Outcome, PacketSpec, RunState, Verdict } from './types.js';
+import { TCP_FLAGS } from '../model/packet.js';
+import { formatIpv4 } from '../model/addr.js';
 
 export interface RunResult {
   query: Query;
   result: SimResult;
   mismatch?: string;
+  /** With closeSenders: the packets the sending TCP socket sends on its own after the SYN (probeFollowUps()). */
+  followUps?: { spec: PacketSpec; outcomes: Outcome[] }[];
 }
 
 export function runQueries(world: World, queries: Query[], start?: RunState, opts: { trace?: boolean; closeSenders?: boolean } = {}): { results: RunResult[]; state: RunState } {
   let state = start ?? initialState(world);
   const results: RunResult[] = [];
   for (const q of queries) {
-    const result = simulate(world, state, q.spec, { trace: opts.trace, closeSenders: opts.closeSenders });
+    const follow = opts.closeSenders ? probeFollowUps(q.spec) : undefined;
+    // (a probe that may connect keeps its socket until its follow-ups are decided)
+    const result = simulate(world, state, q.spec, { trace: opts.trace, closeSenders: opts.closeSenders && !follow });
     // The run goes on along the first branch (the kernel takes one of them; later packets see that one).
     state = result.states[0] ?? state;
     const mismatch = q.expect ? compare(q.expect, result.outcomes) : undefined;
-    results.push({ query: q, result, mismatch });
+    const r: RunResult = { query: q, result, mismatch };
+    if (follow) {
+      const connected = result.outcomes.length === 1 && synAckReachedSocket(result.outcomes[0].verdict, q.spec);
+      // Connected: the stack's ACK, then close() with SO_LINGER 0 sends RST|ACK (tcp_disconnect(): a reset for
+      // an ESTABLISHED socket). Not connected: closing a SYN_SENT socket sends nothing.
+      const specs = connected ? follow : [];
+      r.followUps = [];
+      for (const [k, spec] of specs.entries()) {
+        const fr = simulate(world, state, spec, { trace: opts.trace, closeSenders: k === specs.length - 1 });
+        state = fr.states[0] ?? state;
+        r.followUps.push({ spec, outcomes: fr.outcomes });
+      }
+      if (!connected) state = closeSocket(state, q.spec);
+    }
+    results.push(r);
   }
   return { results, state };
+}
+
+/**
+ * The packets a one-shot TCP probe (as `nfsim verify` and the conformance lab send it: connect() with one SYN,
+ * then close() with SO_LINGER 0) sends by itself when the handshake succeeds: the ACK of the SYN/ACK and the
+ * RST|ACK of the abortive close. Both carry the timestamp option (52 bytes), as the SYN's answer enabled it.
+ */
+function probeFollowUps(spec: PacketSpec): PacketSpec[] | undefined {
+  const p = spec.packet;
+  if (spec.origin.kind !== 'local' || spec.raw || p.proto !== 6 || (p.tcpFlags ?? 0) !== TCP_FLAGS.SYN) return undefined;
+  const seg = (flags: number, name: string): PacketSpec => ({
+    ...spec,
+    packet: { ...p, tcpFlags: flags, length: 52, df: true, tos: p.tos },
+    text: `local ${spec.origin.host} tcp ${formatIpv4(p.src)}:${p.sport} > ${formatIpv4(p.dst)}:${p.dport} flags ${name} len 52`,
+  });
+  return [seg(TCP_FLAGS.ACK, 'A'), seg(TCP_FLAGS.RST | TCP_FLAGS.ACK, 'RA')];
+}
+
+/** Did a SYN/ACK answer reach the probe's own socket (so its connect() completes)? */
+function synAckReachedSocket(v: Verdict, spec: PacketSpec): boolean {
+  const p = spec.packet;
+  const socket = `tcp:${formatIpv4(p.src)}:${p.sport}`;
+  const hit = (x: Verdict): boolean =>
+    x.answers.some((a) => (a.verdict.fate === 'delivered' && a.verdict.host === spec.origin.host && a.verdict.socket === socket && / flags SA\b/.test(a.packet)) || hit(a.verdict));
+  return hit(v);
+}
+
+/** The probe's socket is closed: later packets of the run cannot reach it. */
+function closeSocket(state: RunState, spec: PacketSpec): RunState {
+  const p = spec.packet;
+  const hs = state.hosts[spec.origin.host];
+  if (!hs) return state;
+  const sockets = hs.sockets.filter((s) => !(s.proto === 6 && s.peer?.addr === p.dst && s.peer.port === p.dport && s.local.port === p.sport));
+  return sockets.length === hs.sockets.length ? state : { ...state, hosts: { ...state.hosts, [spec.origin.host]: { ...hs, sockets } } };
 }
 
 function field(v: Verdict, k: string): string | undefined {

@@ -43,6 +43,8 @@ export interface Interface {
   linkType?: string;
   /** From `ip -d`: the port kind of an enslaved interface (bridge_slave, bond_slave, ...). */
   slaveKind?: string;
+  /** From `ip -d link` (`bridge_slave ... hairpin on|off`): the bridge may send a frame back out the port it came in on. */
+  hairpin?: boolean;
   /** `altname X` lines. */
   altnames?: string[];
   addresses: IfAddress[];

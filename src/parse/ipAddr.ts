@@ -172,7 +172,11 @@ function handleBody(toks: Tok[], lineNo: number, sink: IssueSink, iface: Interfa
     // `ip -d` detail line: the kind of link (veth, bridge, vxlan ...) or of port (bridge_slave ...).
     detailed.add(iface);
     if (DETAIL_NO_KIND.has(first)) return;
-    if (first.endsWith('_slave')) iface.slaveKind = first;
+    if (first.endsWith('_slave')) {
+      iface.slaveKind = first;
+      const hp = toks.findIndex((t) => t.text === 'hairpin');
+      if (first === 'bridge_slave' && hp > 0 && (toks[hp + 1]?.text === 'on' || toks[hp + 1]?.text === 'off')) iface.hairpin = toks[hp + 1].text === 'on';
+    }
     else if (iface.kind === undefined) iface.kind = first;
     else sink.warn(lineNo, toks[0].col, first, `second kind line '${first}' for ${iface.name} (kind ${iface.kind}); ignored`);
     return;

@@ -300,7 +300,7 @@ export function mergeInterfaces(link: Interface[], addr: Interface[]): Interface
       continue;
     }
     l.addresses.push(...a.addresses);
-    for (const k of ['index', 'kind', 'mtu', 'state', 'mac', 'master', 'linkType', 'slaveKind', 'altnames'] as const) {
+    for (const k of ['index', 'kind', 'mtu', 'state', 'mac', 'master', 'linkType', 'slaveKind', 'hairpin', 'altnames'] as const) {
       if (l[k] === undefined && a[k] !== undefined) (l as unknown as Record<string, unknown>)[k] = a[k];
     }
     if (l.flags.length === 0) l.flags = a.flags;

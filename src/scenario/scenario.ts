@@ -103,14 +103,16 @@ function probeArtifact(d: { reason: string; location: string }): boolean {
 }
 
 /** Does the simulated outcome agree with what the kernel did? Undefined when it does. */
-export function compareWithKernel(v: Verdict | undefined, k: KernelQuery | undefined, packet: string): string | undefined {
+export function compareWithKernel(v: Verdict | undefined, k: KernelQuery | undefined, packet: string, followUps: Verdict[] = []): string | undefined {
   if (!v) return 'no simulated outcome';
   if (!k) return `the kernel record has no entry for '${packet}'`;
   const drops = k.drops ?? [];
   const delivered = k.delivered ?? [];
   const sim = facts(v);
+  // The sender's own later packets (a connected probe's ACK and RST) are in the kernel's record of the query too.
+  const all = followUps.reduce((acc, f) => facts(f, acc), facts(v));
   const explained = (d: { host?: string; reason: string; location: string }) =>
-    sim.drops.some((x) => x.reason === d.reason && (!d.host || d.host === x.host) && (!x.at || !d.location || d.location.startsWith(x.at)));
+    all.drops.some((x) => x.reason === d.reason && (!d.host || d.host === x.host) && (!x.at || !d.location || d.location.startsWith(x.at)));
   // Every drop the kernel reports must be one nfsim predicts (probe artifacts aside).
   for (const d of drops) {
     if (explained(d) || probeArtifact(d)) continue;

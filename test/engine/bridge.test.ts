@@ -60,4 +60,38 @@ describe('Linux bridge', () => {
     const o = run(w, 'local c1 udp 10.0.0.2:5000 > 10.0.0.3:53');
     expect(o.verdict.fate).toBe('unsupported');
   });
+
+  describe('a frame DNATed back toward the port it came in on', () => {
+    // c1 asks the bridge's own address; PREROUTING (br_netfilter, at the port) DNATs it to c1 itself: the
+    // route to 10.0.0.2 leads out of br0, so it is bridged again (bridged_dnat), toward port p1.
+    const HAIRPIN_DNAT = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -d 10.0.0.1/32 -p udp -j DNAT --to-destination 10.0.0.2
+COMMIT
+`;
+    const withHairpin = (on: boolean | undefined) => {
+      const w = bridged({ 'net.bridge.bridge-nf-call-iptables': 1, 'net.ipv4.ip_forward': 1 }, HAIRPIN_DNAT);
+      const p1 = w.hosts.find((x) => x.name === 'h')!.interfaces.find((i) => i.name === 'p1')!;
+      if (on !== undefined) p1.hairpin = on;
+      return w;
+    };
+    it('is dropped by the bridge when hairpin mode is off (should_deliver())', () => {
+      const o = run(withHairpin(false), 'local c1 udp 10.0.0.2:5000 > 10.0.0.1:53');
+      expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'h', reason: 'NOT_SPECIFIED', at: 'br_handle_frame_finish' });
+    });
+    it('assumes the kernel default (off) when ip -d link does not say, and says so', () => {
+      const o = run(withHairpin(undefined), 'local c1 udp 10.0.0.2:5000 > 10.0.0.1:53');
+      expect(o.verdict).toMatchObject({ fate: 'dropped', at: 'br_handle_frame_finish' });
+      expect(o.trace.some((e) => e.type === 'note' && e.text.includes('kernel default, off, is assumed'))).toBe(true);
+    });
+    it('goes back out the port in hairpin mode, bridged (no routing), and c1 refuses its own source', () => {
+      const o = run(withHairpin(true), 'local c1 udp 10.0.0.2:5000 > 10.0.0.1:53');
+      // (the classic hairpin-NAT failure without a masquerade: the packet's source is c1's own address)
+      expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'c1', reason: 'IP_LOCAL_SOURCE' });
+      expect(o.trace.some((e) => e.type === 'route' && e.host === 'h')).toBe(false);
+    });
+  });
 });

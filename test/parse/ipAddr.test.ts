@@ -88,7 +88,7 @@ describe('ip -d link forms', () => {
     ]);
   });
   it('peers, netns, master, slave kind, redacted mac', () => {
-    expect(by.veth1).toMatchObject({ master: 'br0', slaveKind: 'bridge_slave', peer: { name: 'veth0' }, state: 'UP', mtu: 1500 });
+    expect(by.veth1).toMatchObject({ master: 'br0', slaveKind: 'bridge_slave', hairpin: false, peer: { name: 'veth0' }, state: 'UP', mtu: 1500 });
     expect(by.veth0.peer).toEqual({ index: 2, netns: 'nfsim-b' });
     expect(by.eth0).toMatchObject({ mac: 'redacted', peer: { index: 9, netnsId: 0 } });
     expect(by.dummy0.peer).toEqual({ none: true });
