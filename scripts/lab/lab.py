@@ -6,6 +6,10 @@ Subcommands (run inside a namespace with `ip netns exec` where it matters):
   send tcp SRC SPORT DST DPORT             one TCP connect (single SYN: 0.9 s timeout), closes with RST
   send udp SRC SPORT DST DPORT             one UDP datagram from SRC:SPORT
   send icmp SRC DST ID SEQ                 one ICMP echo request with id/seq (raw socket; SRC 0.0.0.0 = route)
+  send l2 DEV SMAC DMAC OPTS PROTO ARGS... one crafted Ethernet+IPv4 frame from an AF_PACKET socket on DEV (the
+                                           sender's stack never sees it); PROTO ARGS as above (tcp|udp SRC SPORT
+                                           DST DPORT, icmp SRC DST ID SEQ TYPE); OPTS = comma list of ttl=, tos=,
+                                           len= (IP total length), flags= (TCP, e.g. SA), df=0|1, payload=HEX
   monooffset                               print CLOCK_REALTIME - CLOCK_MONOTONIC (seconds)
   analyse QUERYDIR                         turn one query's raw evidence into a JSON object (stdout)
   finish OUT.json QUERIESOUT QDIR...       assemble kernel/<world>.json and a queries file
@@ -25,11 +29,14 @@ def cmd_listen(proto, addr, port, log, peer=None, pport=None):
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((addr, port))
         s.listen(16)
+        kept = []
         while True:
             c, peer = s.accept()
             f.write(json.dumps({"t": now(), "proto": "tcp", "local": "%s:%d" % c.getsockname(),
                                 "socket": "tcp:%s:%d" % (addr, port), "peer": "%s:%d" % peer}) + "\n")
-            c.close()
+            # kept open: a close() would send a FIN into the probe's window (the probe ends it with RST)
+            kept.append(c)
+            kept = [k for k in kept if k.fileno() >= 0][-256:]
     else:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -54,8 +61,70 @@ def csum(b):
     return (~s) & 0xFFFF
 
 
+TCP_FLAG_BITS = {"F": 0x01, "S": 0x02, "R": 0x04, "P": 0x08, "A": 0x10, "U": 0x20, "E": 0x40, "C": 0x80}
+
+
+def ip4(a):
+    return socket.inet_aton(a)
+
+
+def mac_bytes(m):
+    return bytes(int(x, 16) for x in m.split(":"))
+
+
+def l2_frame(smac, dmac, opts, proto, a):
+    """Ethernet + IPv4 + TCP/UDP/ICMP with correct checksums (no options): the packet of the spec."""
+    ttl = int(opts.get("ttl", 64))
+    tos = int(opts.get("tos", 0))
+    df = opts.get("df", "1") == "1"
+    payload = bytes.fromhex(opts["payload"]) if opts.get("payload") else None
+    if proto in ("tcp", "udp"):
+        src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
+        hl = 20 if proto == "tcp" else 8
+    else:
+        src, dst, ident, seq = a[0], a[1], int(a[2]), int(a[3])
+        itype = int(a[4]) if len(a) > 4 else 8
+        hl = 8
+    total = int(opts.get("len", 0)) or (20 + hl + (len(payload) if payload is not None else 0))
+    n = max(0, total - 20 - hl)
+    if payload is None:
+        payload = (b"nfsim-probe" * (n // 11 + 1))[:n]
+    payload = payload[:n].ljust(n, b"\0")
+    pnum = {"tcp": 6, "udp": 17, "icmp": 1}[proto]
+    pseudo = ip4(src) + ip4(dst) + struct.pack("!BBH", 0, pnum, hl + n)
+    if proto == "tcp":
+        flags = sum(TCP_FLAG_BITS[c] for c in opts.get("flags", "S") if c in TCP_FLAG_BITS)
+        ack = 1 if flags & 0x10 else 0
+        hdr = struct.pack("!HHIIBBHHH", sport, dport, 1000, ack, 5 << 4, flags, 64240, 0, 0)
+        c = csum(pseudo + hdr + payload)
+        l4 = hdr[:16] + struct.pack("!H", c) + hdr[18:] + payload
+    elif proto == "udp":
+        hdr = struct.pack("!HHHH", sport, dport, 8 + n, 0)
+        c = csum(pseudo + hdr + payload) or 0xFFFF
+        l4 = hdr[:6] + struct.pack("!H", c) + payload
+    else:
+        hdr = struct.pack("!BBHHH", itype, 0, 0, ident, seq)
+        l4 = struct.pack("!BBHHH", itype, 0, csum(hdr + payload), ident, seq) + payload
+    iph = struct.pack("!BBHHHBBH4s4s", 0x45, tos, 20 + len(l4), 0x4e46, 0x4000 if df else 0, ttl, pnum, 0, ip4(src), ip4(dst))
+    iph = iph[:10] + struct.pack("!H", csum(iph)) + iph[12:]
+    return mac_bytes(dmac) + mac_bytes(smac) + b"\x08\x00" + iph + l4
+
+
 def cmd_send(proto, *a):
     res = {"proto": proto, "pid": os.getpid()}
+    if proto == "l2":
+        dev, smac, dmac, optstr, l4 = a[0], a[1], a[2], a[3], a[4]
+        opts = dict(kv.split("=", 1) for kv in optstr.split(",") if "=" in kv)
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        try:
+            s.bind((dev, 0))
+            s.send(l2_frame(smac, dmac, opts, l4, a[5:]))
+            res["result"] = "sent"
+        except OSError as e:
+            res["result"] = e.strerror
+        s.close()
+        print(json.dumps(res))
+        return
     if proto == "tcp":
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -189,8 +258,118 @@ def answer_of(summary):
     return summary
 
 
+XT_PACKET = re.compile(r"^PACKET: \d+ ([0-9a-f]+) (.*)$")
+XT_TRACE = re.compile(r"^\s*TRACE: \d+ ([0-9a-f]+) ([^:\s]+):([^:\s]+):(rule|policy|return):(\S*)\s*(.*)$")
+TCP_WORDS = {"SYN": "S", "ACK": "A", "RST": "R", "FIN": "F", "PSH": "P", "URG": "U"}
+TRACE_TABLE = "nfsim_trace"
+
+
+def packet_header(text):
+    """An xtables-monitor PACKET line -> a short summary (devices, addresses, ports, TCP flags)."""
+    kv = dict(re.findall(r"(\w+)=(\S*)", text))
+    words = set(re.findall(r"(?<![=\w])([A-Z]{3})(?![=\w])", text))
+    flags = "".join(TCP_WORDS[w] for w in ("SYN", "FIN", "RST", "PSH", "URG", "ACK") if w in words)
+    where = " ".join("%s=%s" % (k, kv[k]) for k in ("IN", "OUT") if kv.get(k))
+    if "SPORT" in kv:
+        s = "%s:%s > %s:%s" % (kv.get("SRC"), kv["SPORT"], kv.get("DST"), kv.get("DPORT"))
+        s = ("tcp %s flags %s" % (s, flags)) if flags else ("udp " + s)
+    else:
+        s = "ip %s > %s" % (kv.get("SRC"), kv.get("DST"))
+    return (s + " " + where).strip(), flags
+
+
+def rule_positions(path):
+    """(table, chain, handle) -> 1-based position in the chain, from `nft -j -a list ruleset`."""
+    pos, count = {}, {}
+    try:
+        items = json.load(open(path)).get("nftables", [])
+    except (OSError, ValueError):
+        return pos
+    for it in items:
+        r = it.get("rule")
+        if not r or r.get("family") != "ip":
+            continue
+        k = (r["table"], r["chain"])
+        count[k] = count.get(k, 0) + 1
+        pos[(r["table"], r["chain"], r.get("handle"))] = count[k]
+    return pos
+
+
+def rule_path(trace_file, nft_json):
+    """One host's xtables-monitor --trace lines -> its traced packets in order, each with the rules and
+    policies of the ruleset under test it went through (the nfsim_trace table itself left out). A packet
+    starts where the nfsim_trace table marked it (prerouting or output); later lines with its trace id
+    belong to it until it is marked again."""
+    pos = rule_positions(nft_json)
+    packets, current, header = [], {}, {}
+    try:
+        lines = open(trace_file).read().splitlines()
+    except OSError:
+        return []
+    for line in lines:
+        m = XT_PACKET.match(line)
+        if m:
+            header[m.group(1)] = m.group(2)
+            continue
+        m = XT_TRACE.match(line)
+        if not m:
+            continue
+        tid, table, chain, kind, what, text = m.groups()
+        if table == TRACE_TABLE:
+            if kind == "rule":
+                summ, flags = packet_header(header.get(tid, ""))
+                current[tid] = {"packet": summ, "flags": flags, "steps": []}
+                packets.append(current[tid])
+            continue
+        p = current.get(tid)
+        if p is None:
+            summ, flags = packet_header(header.get(tid, ""))
+            p = current[tid] = {"packet": summ, "flags": flags, "steps": []}
+            packets.append(p)
+        if kind == "policy":
+            p["steps"].append({"table": table, "chain": chain, "policy": what})
+        elif kind == "rule":
+            handle, _, verdict = what.partition(":")
+            try:
+                handle = int(handle, 16)
+            except ValueError:
+                handle = None
+            text = re.sub(r"^-4 -t \S+ ", "", text.strip())
+            p["steps"].append({"table": table, "chain": chain, "rule": pos.get((table, chain, handle)),
+                               "verdict": verdict, "text": text})
+        # (kind == "return": the end of a user chain; nfsim's trace marks it too, neither is compared)
+    return [p for p in packets if p["steps"]]
+
+
+def nstat_delta(before, after):
+    """Non-zero deltas of the IPv4/ICMP/TCP/UDP counters between two `nstat -asz --json` dumps."""
+    def load(f):
+        try:
+            return json.load(open(f)).get("kernel", {})
+        except (OSError, ValueError):
+            return {}
+    a, b = load(before), load(after)
+    out = {}
+    for k in sorted(b):
+        if re.match(r"^(Ip6|Icmp6|Udp6|UdpLite6|Ip6Ext|Sctp|Mptcp)", k):
+            continue
+        d = b[k] - a.get(k, 0)
+        if d:
+            out[k] = d
+    return out
+
+
+def normalise_meta(meta):
+    """An l2 probe's meta as the transport probe it carries (proto and args as for `send tcp|udp|icmp`)."""
+    if meta["proto"] == "l2":
+        a = meta["args"]
+        meta = dict(meta, proto=a[4], args=a[5:], l2=True)
+    return meta
+
+
 def cmd_analyse(qdir):
-    meta = json.load(open(os.path.join(qdir, "meta.json")))
+    meta = normalise_meta(json.load(open(os.path.join(qdir, "meta.json"))))
+    helpers = set(meta.get("helpers") or [])
     off = float(meta["monooffset"])
     # tcpdump lines per host
     seen = []
@@ -258,13 +437,24 @@ def cmd_analyse(qdir):
             else:
                 discarded.append({"reason": e["reason"], "location": e["location"], "dev": rx["dev"]})
                 continue
+            if host in helpers:
+                # the outside helper drops every IPv4 packet it receives: the sink, not evidence
+                discarded.append({"reason": e["reason"], "location": e["location"], "host": host,
+                                  "why": "received by the outside helper"})
+                continue
         if host is None:
             # no receive event: a locally generated packet, dropped in its own host — when the sending process
             # (or a softirq thread) freed it; other namespaces' local drops on the machine are noise
             if sender_pid is not None and e["pid"] != sender_pid and not e["softirq"]:
                 discarded.append({"reason": e["reason"], "location": e["location"], "pid": e["pid"]})
                 continue
-            outs = [s for s in seen if s["dir"] == "out" and s["t"] <= e["t"] + 0.002]
+            if meta.get("l2"):
+                # the probe came from an AF_PACKET socket: a locally generated packet was made by some host's
+                # stack in answer (which one the event does not say); no host is recorded
+                d = {"reason": e["reason"], "location": e["location"],
+                     "via": "no receive event: generated by a host of the world in answer to a frame from outside"}
+                drops.append(d)
+                continue
             host = meta["sender"]
             via = (via + "; " if via else "") + "no receive event: locally generated on the sending host"
         d = {"host": host, "reason": e["reason"], "location": e["location"], "via": via}
@@ -332,10 +522,29 @@ def cmd_analyse(qdir):
         for s in seen:
             if s["host"] == sender and s["dir"] == "in" and s["iface"] == first_out["iface"] and s["t"] >= first_out["t"]:
                 answers.append(answer_of(s["summary"]))
+    # rule paths and counter deltas of the hosts of the world (helpers have neither)
+    rulepath, nstat = {}, {}
+    for fn in sorted(os.listdir(qdir)):
+        if fn.startswith("xtmon-") and fn.endswith(".txt"):
+            host = fn[len("xtmon-"):-len(".txt")]
+            pk = rule_path(os.path.join(qdir, fn), os.path.join(qdir, "nft-%s.json" % host))
+            if pk and meta["packet"].startswith("arrive") and not meta.get("l2") and host == sender:
+                # an `arrive` packet sent by the socket of the modelled neighbour: its way out of that host is
+                # not part of the simulated path (the packet starts on the far side of the link)
+                if pk[0]["steps"][0]["chain"] in ("OUTPUT", "POSTROUTING"):
+                    pk[0]["senderOutput"] = True
+            rulepath[host] = pk
+        elif fn.startswith("nstat0-") and fn.endswith(".json"):
+            host = fn[len("nstat0-"):-len(".json")]
+            nstat[host] = nstat_delta(os.path.join(qdir, fn), os.path.join(qdir, "nstat1-%s.json" % host))
     out = {"packet": meta["packet"], "drops": drops, "delivered": delivered,
            "seen": [{k: s[k] for k in ("host", "iface", "dir", "summary")} for s in seen],
            "answers": answers, "discarded_noise": discarded, "sender": {"host": sender, "cmd": " ".join([meta["proto"]] + meta["args"]),
                                           "result": meta.get("result")}}
+    if rulepath:
+        out["rulePath"] = rulepath
+    if nstat:
+        out["nstat"] = nstat
     print(json.dumps(out))
 
 

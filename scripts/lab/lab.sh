@@ -14,9 +14,14 @@
 #   lab_x HOST CMD...                                 # run any command in HOST's namespace
 #   lab_listen ctr tcp 172.17.0.2 80                  # python3 listener, logs every connection/datagram
 #   lab_listen ctr udp 172.17.0.3 38908 172.16.13.13 56789   # a connected UDP socket (nc -u), logs what it receives
+#   lab_outside r eth2 02:00:0a:00:02:01              # HOST:IF with no link: the veth peer of a helper namespace
+#                                                     # "$LAB_PREFIX-x-r-eth2" standing for the outside world
 #   lab_phase world                                   # capture HOST folders into $LAB_SCEN/world (+topology)
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ [TYPE]   (TYPE 8 echo request = default, 0 echo reply)
+#   lab_query [-w SECONDS] "PACKET" SENDER l2 DEV SMAC DMAC OPTS tcp|udp|icmp ARGS...  a crafted frame sent on DEV of
+#             SENDER (a host or an outside helper "x-HOST-IF") from an AF_PACKET socket: the packet arrives at
+#             layer 2 at the link's other end; OPTS = ttl=N,tos=N,len=N,flags=SA,df=0|1 (lab.py send l2)
 #   lab_finish                                        # kernel/world.json + queries (expect lines from the kernel)
 #   lab_reset                                         # between phases: restart listeners, wait out half-open TCP,
 #                                                     # conntrack -F, zero rule counters in every host
@@ -27,8 +32,9 @@
 #
 # Variables: LAB_PREFIX, LAB_SCEN (scenario dir, default: the directory of $0), LAB_TMP (scratch),
 # LAB_HOSTS (hosts in creation order), LAB_CAPTURE (path of scripts/capture.sh).
-# Namespaces are always named "$LAB_PREFIX-HOST"; the EXIT trap deletes exactly those (by name), stops the
-# processes started here (by pid), removes the private trace instance and unmounts the private tracefs.
+# Namespaces are always named "$LAB_PREFIX-HOST" (outside helpers "$LAB_PREFIX-x-HOST-IF"); the EXIT trap
+# deletes exactly those (by name), stops the processes started here (by pid), removes the private trace
+# instance and unmounts the private tracefs.
 #
 # Recording method (what lab_query does, one query at a time, nothing else of ours is sending):
 #  1. tcpdump -i any -n -tt -l ip  in every namespace of the world (IPv4 only: ARP, IPv6/ND, MLD are
@@ -53,6 +59,18 @@
 #     the interface the probe left through (tcpdump), written like the `answer=` syntax.
 #  5. After all queries of a phase: iptables-save -c and conntrack -L of every host ("counters",
 #     "conntrack" in the JSON).
+#  6. Rule path ("rulePath" per query and host): lab_phase adds to every host a native nftables table
+#     `ip nfsim_trace` whose prerouting and output chains (priority -500, before raw) only `meta nftrace set 1`
+#     (iptables-save does not show it, the ruleset under test is untouched) and starts `xtables-monitor
+#     --trace` in every host for the phase; each query keeps the lines written during its window. Every
+#     traced packet of a host is one entry: its header where the host first saw it and the rules (table,
+#     chain, position in the chain from `nft -a` handles, iptables-save text, verdict) and policies it hit.
+#  7. nstat ("nstat" per query and host): `nstat -asz` before the send and after the window; the non-zero
+#     deltas of the IPv4, ICMP, TCP and UDP counters.
+# Outside senders: an `arrive HOST:IF` packet whose source no modelled neighbour owns is a crafted frame
+# (lab.py send l2), sent from an AF_PACKET socket of the far end of HOST:IF's link (the modelled neighbour,
+# or the helper namespace of an interface with no link, see lab_outside), so its stack never sees it.
+# Drops inside a helper namespace (it drops all IPv4 it receives: it is the sink) are not evidence.
 # Probes: TCP = one connect() from a fixed SRC:SPORT with a 0.9 s timeout (one SYN, no retransmission),
 # closed with RST (SO_LINGER 0) after 0.3 s when it connected; UDP = one datagram; ICMP = one echo request
 # with the given id/seq from a raw socket (waits 1 s for the reply).
@@ -69,6 +87,10 @@ LAB_PHASE=""
 LAB_QN=0
 LAB_TRACE=""
 LAB_TFS=""
+LAB_HELPERS=""
+LAB_MONITORS=""
+# the helper's side of an outside link (never a MAC the lab gives a modelled interface: those are 02:5e:00:...)
+LAB_OUTSIDE_MAC=02:5e:ff:ff:ff:01
 
 lab_log() { echo "[lab $LAB_PREFIX] $*" >&2; }
 lab_die() { echo "[lab $LAB_PREFIX] ERROR: $*" >&2; exit 1; }
@@ -98,7 +120,7 @@ lab_cleanup() {
   for p in $LAB_PIDS; do kill -TERM "$p" 2>/dev/null; done
   sleep 0.2
   for p in $LAB_PIDS; do kill -KILL "$p" 2>/dev/null; done
-  for h in $LAB_HOSTS; do ip netns del "$(lab_ns "$h")" 2>/dev/null; done
+  for h in $LAB_HOSTS $LAB_HELPERS; do ip netns del "$(lab_ns "$h")" 2>/dev/null; done
   if [ -n "$LAB_TRACE" ] && [ -d "$LAB_TRACE" ]; then
     echo 0 > "$LAB_TRACE/tracing_on" 2>/dev/null
     echo 0 > "$LAB_TRACE/events/skb/kfree_skb/enable" 2>/dev/null
@@ -130,7 +152,43 @@ lab_host() {
   ip netns add "$ns" || lab_die "netns add $ns"
   LAB_HOSTS="$LAB_HOSTS $h"
   ip -n "$ns" link set lo up
-  lab_x "$h" sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 >/dev/null
+  # (tcp_synack_retries=0: a SYN/ACK that was not acknowledged is not sent again into a later query's window)
+  lab_x "$h" sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.tcp_synack_retries=0 >/dev/null
+}
+
+# lab_outside HOST IF MAC: HOST:IF has no link in the topology. It is created as one end of a veth pair whose
+# other end, "outside", is in a helper namespace "$LAB_PREFIX-x-HOST-IF" that stands for everything behind
+# the interface: it answers ARP for every address (proxy_arp, no delay, a default route through another
+# device), so what HOST sends out of IF leaves as on the real host, and it drops every IPv4 packet it
+# receives (a native nftables table at prerouting: it never answers, forwards or resets) after its capture
+# saw it. Packets "from outside" are sent from it with lab_query ... l2.
+lab_outside() {
+  local h=$1 ifc=$2 mac=$3 x ns
+  x="x-$1-$2"
+  ns=$(lab_ns "$x")
+  ip netns add "$ns" || lab_die "netns add $ns"
+  LAB_HELPERS="$LAB_HELPERS $x"
+  ip -n "$ns" link set lo up
+  lab_x "$x" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
+  ip -n "$(lab_ns "$h")" link add "$ifc" address "$mac" type veth peer name outside netns "$ns" address "$LAB_OUTSIDE_MAC" \
+    || lab_die "veth $h:$ifc (outside)"
+  ip -n "$(lab_ns "$h")" link set "$ifc" up
+  # (a veth pair inside the helper stands in for a dummy device, which this kernel may lack)
+  ip -n "$ns" link add far type veth peer name far-end || lab_die "far device in $ns"
+  ip -n "$ns" link set far-end up
+  ip -n "$ns" link set far up
+  ip -n "$ns" link set outside up
+  ip -n "$ns" route add default dev far || lab_die "route in $ns"
+  # arp_process(): a proxy answer needs forwarding on the device, a unicast route out of another device,
+  # and proxy_delay 0 to be sent at once (else pneigh_enqueue() delays it up to 0.8 s)
+  lab_x "$x" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+    net.ipv4.conf.outside.rp_filter=0 net.ipv4.conf.outside.proxy_arp=1 net.ipv4.neigh.outside.proxy_delay=0 >/dev/null \
+    || lab_die "sysctl in $ns"
+  lab_x "$x" nft -f - <<'NFT' || lab_die "nft in $ns"
+table ip nfsim_outside {
+  chain pre { type filter hook prerouting priority -500; policy drop; }
+}
+NFT
 }
 
 # lab_veth HOSTA IFA MACA HOSTB IFB MACB
@@ -239,15 +297,60 @@ lab_phase() {
     printf '%s' "$LAB_LINKS"
   } > "$out/topology"
   lab_log "captured $out"
+  lab_trace_rules
 }
 
-# lab_query [-c COMMENT] [-e EXPECT] PACKET SENDER PROTO ARGS...
+# lab_trace_rules: (after the capture) the nftrace table in every host, the rule handles of the phase's
+# rulesets (rule positions for the trace) and one `xtables-monitor --trace` per host for the whole phase
+lab_trace_rules() {
+  local h m i
+  lab_monitors_stop
+  for h in $LAB_HOSTS; do
+    lab_x "$h" nft -f - <<'NFT' || lab_die "nftrace table in $h"
+table ip nfsim_trace
+delete table ip nfsim_trace
+table ip nfsim_trace {
+  chain pre { type filter hook prerouting priority -500; meta nftrace set 1; }
+  chain out { type filter hook output priority -500; meta nftrace set 1; }
+}
+NFT
+    lab_x "$h" nft -j -a list ruleset > "$LAB_TMP/$LAB_PHASE/nft-$h.json" 2>/dev/null || echo '{}' > "$LAB_TMP/$LAB_PHASE/nft-$h.json"
+    m="$LAB_TMP/$LAB_PHASE/xtmon-$h.txt"
+    : > "$m"
+    ip netns exec "$(lab_ns "$h")" xtables-monitor --trace >> "$m" 2>&1 &
+    LAB_PIDS="$LAB_PIDS $!"
+    LAB_MONITORS="$LAB_MONITORS $!"
+  done
+  # subscribed once its netlink socket is bound (then events queue even before it reads)
+  for m in $LAB_MONITORS; do
+    for i in $(seq 50); do
+      if [ -d "/proc/$m" ] && ls -l "/proc/$m/fd" 2>/dev/null | grep -q 'socket:'; then break; fi
+      sleep 0.05
+    done
+  done
+  sleep 0.2
+}
+
+lab_monitors_stop() {
+  local p
+  for p in $LAB_MONITORS; do kill -TERM "$p" 2>/dev/null; wait "$p" 2>/dev/null || true; done
+  LAB_MONITORS=""
+}
+
+# nstat counters (absolute, history untouched) of every host into DIR/nstatSUFFIX-HOST.json
+lab_nstat() {
+  local h
+  for h in $LAB_HOSTS; do lab_x "$h" nstat -asz --json > "$1/nstat$2-$h.json" 2>/dev/null || echo '{}' > "$1/nstat$2-$h.json"; done
+}
+
+# lab_query [-c COMMENT] [-e EXPECT] [-w SECONDS] PACKET SENDER PROTO ARGS...
 lab_query() {
-  local comment="" expect=""
+  local comment="" expect="" wait=1.2
   while [ $# -gt 0 ]; do
     case "$1" in
       -c) comment=$2; shift 2 ;;
       -e) expect=$2; shift 2 ;;
+      -w) wait=$2; shift 2 ;;
       *) break ;;
     esac
   done
@@ -257,38 +360,50 @@ lab_query() {
   mkdir -p "$q"
   [ -n "$comment" ] && printf '%s\n' "$comment" > "$q/comment.txt"
   [ -n "$expect" ] && printf '%s\n' "$expect" > "$q/expect.txt"
-  for h in $LAB_HOSTS; do
+  for h in $LAB_HOSTS $LAB_HELPERS; do
     ip netns exec "$(lab_ns "$h")" tcpdump -i any -n -tt -l ip > "$q/tcpdump-$h.txt" 2> "$q/tcpdump-$h.err" &
     pids="$pids $!"
   done
   LAB_PIDS="$LAB_PIDS $pids"
-  for h in $LAB_HOSTS; do
+  for h in $LAB_HOSTS $LAB_HELPERS; do
     for i in $(seq 50); do grep -q listening "$q/tcpdump-$h.err" 2>/dev/null && break; sleep 0.1; done
   done
   # listener log offsets
   for f in "$LAB_TMP"/listen/*.log; do [ -e "$f" ] && wc -c < "$f" > "$f.off"; done
   local off
   off=$(python3 "$LAB_PY" monooffset)
+  lab_nstat "$q" 0
+  for h in $LAB_HOSTS; do
+    f="$LAB_TMP/$LAB_PHASE/xtmon-$h.txt"
+    [ -e "$f" ] && wc -c < "$f" > "$q/xtmon-$h.off"
+  done
   echo > "$LAB_TRACE/trace"
   echo 1 > "$LAB_TRACE/tracing_on"
   lab_x "$sender" python3 "$LAB_PY" send "$proto" "$@" > "$q/sender.json" 2> "$q/sender.err"
-  sleep 1.2
+  sleep "$wait"
   echo 0 > "$LAB_TRACE/tracing_on"
   cat "$LAB_TRACE/trace" > "$q/trace.txt"
   sleep 0.2
+  lab_nstat "$q" 1
   for i in $pids; do kill -TERM "$i" 2>/dev/null; done
   for i in $pids; do wait "$i" 2>/dev/null || true; done
+  for h in $LAB_HOSTS; do
+    f="$LAB_TMP/$LAB_PHASE/xtmon-$h.txt"
+    [ -e "$q/xtmon-$h.off" ] || continue
+    tail -c +"$(( $(cat "$q/xtmon-$h.off") + 1 ))" "$f" > "$q/xtmon-$h.txt"
+    cp "$LAB_TMP/$LAB_PHASE/nft-$h.json" "$q/nft-$h.json"
+  done
   for f in "$LAB_TMP"/listen/*.log; do
     [ -e "$f" ] || continue
     tail -c +"$(( $(cat "$f.off") + 1 ))" "$f" > "$q/listen-$(basename "$f" .log)"
   done
   local result
   result=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1])).get("result",""))' "$q/sender.json" 2>/dev/null)
-  python3 - "$q/meta.json" "$packet" "$sender" "$proto" "$off" "$result" "$@" <<'PY'
+  python3 - "$q/meta.json" "$packet" "$sender" "$proto" "$off" "$result" "$LAB_HELPERS" "$@" <<'PY'
 import json, sys
-out, packet, sender, proto, off, result = sys.argv[1:7]
+out, packet, sender, proto, off, result, helpers = sys.argv[1:8]
 json.dump({"packet": packet, "sender": sender, "proto": proto, "monooffset": off, "result": result,
-           "args": sys.argv[7:]}, open(out, "w"))
+           "helpers": helpers.split(), "args": sys.argv[8:]}, open(out, "w"))
 PY
   python3 "$LAB_PY" analyse "$q" > "$q/result.json" || lab_die "analyse $q"
   lab_log "query $LAB_QN: $packet"
@@ -305,6 +420,7 @@ PY
 # lab_finish: after the phase's queries, record counters/conntrack and write kernel/PHASE.json + queries file
 lab_finish() {
   local fin="$LAB_TMP/$LAB_PHASE/final" h qfile
+  lab_monitors_stop
   mkdir -p "$fin" "$LAB_SCEN/kernel"
   for h in $LAB_HOSTS; do
     lab_x "$h" iptables-save -c > "$fin/iptables-save-$h" 2>/dev/null

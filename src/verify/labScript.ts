@@ -13,7 +13,7 @@ import { formatIpv4 } from '../model/addr.js';
 
 export interface LabScript {
   text: string;
-  /** Queries that the lab can send (local packets); the others with the reason. */
+  /** Queries that the lab can send; the others with the reason. */
   sent: Query[];
   skipped: { query: Query; why: string }[];
   /** Parts of the world the lab cannot rebuild (the comparison may differ because of them). */
@@ -26,9 +26,39 @@ function mac(i: number): string {
   return `02:5e:${((i >> 24) & 255).toString(16).padStart(2, '0')}:${((i >> 16) & 255).toString(16).padStart(2, '0')}:${((i >> 8) & 255).toString(16).padStart(2, '0')}:${(i & 255).toString(16).padStart(2, '0')}`;
 }
 
-function macOf(h: Host, iface: string, fallback: number): string {
+function dumpMac(h: Host, iface: string): string | undefined {
   const m = h.interfaces.find((i) => i.name === iface)?.mac;
-  return m && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(m) && m !== '00:00:00:00:00:00' ? m : mac(fallback);
+  return m && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i.test(m) && m !== '00:00:00:00:00:00' ? m.toLowerCase() : undefined;
+}
+
+/** The helper's side of an outside link (scripts/lab/lab.sh LAB_OUTSIDE_MAC). */
+export const OUTSIDE_MAC = '02:5e:ff:ff:ff:01';
+
+const linkOf = (world: World, host: string, iface: string) => world.links.find((l) => (l.a.host === host && l.a.iface === iface) || (l.b.host === host && l.b.iface === iface));
+
+/** Interfaces the lab creates as the end of an outside link: no link in the topology, not lo, not a bridge. */
+function outsideIfaces(world: World): { host: Host; iface: string }[] {
+  const out: { host: Host; iface: string }[] = [];
+  for (const h of world.hosts) for (const i of h.interfaces) if (i.name !== 'lo' && i.kind !== 'bridge' && !linkOf(world, h.name, i.name)) out.push({ host: h, iface: i.name });
+  return out;
+}
+
+/**
+ * The MAC every rebuilt interface gets: the dump's, else a lab MAC numbered in build order (links, bridges,
+ * outside links).
+ */
+export function labMacs(world: World): Map<string, string> {
+  const macs = new Map<string, string>();
+  let n = 1;
+  const give = (h: Host, iface: string) => macs.set(`${h.name}\0${iface}`, dumpMac(h, iface) ?? mac(n++));
+  const host = (name: string) => world.hosts.find((h) => h.name === name)!;
+  for (const l of world.links) {
+    give(host(l.a.host), l.a.iface);
+    give(host(l.b.host), l.b.iface);
+  }
+  for (const h of world.hosts) for (const i of h.interfaces) if (i.kind === 'bridge') give(h, i.name);
+  for (const o of outsideIfaces(world)) give(o.host, o.iface);
+  return macs;
 }
 
 const PATH_CONF = ['forwarding', 'rp_filter', 'route_localnet', 'accept_local', 'src_valid_mark', 'send_redirects', 'proxy_arp', 'log_martians'];
@@ -44,52 +74,61 @@ export interface LabListener {
   pport?: number;
 }
 
-/** How one packet is sent by the lab: the sending host and the arguments of `lab.py send` / lab_query. */
-export type LabProbe = { sender: string; proto: 'tcp' | 'udp' | 'icmp'; args: string[]; len: number } | { why: string };
+/**
+ * How one packet is sent by the lab: the sending host (or outside helper `x-HOST-IF`) and the arguments of
+ * `lab.py send` / lab_query; `wait` the query window after the send when it is not the lab's default.
+ */
+export type LabProbe = { sender: string; proto: 'tcp' | 'udp' | 'icmp' | 'l2'; args: string[]; len: number; wait?: number } | { why: string };
+
+/** Options of the lab: `outside` = build outside links (lab_outside) and send packets from outside the world. */
+export interface LabOptions {
+  outside?: boolean;
+}
 
 export function labScript(world: World, queries: Query[], prefix: string): LabScript {
   const L: string[] = ['set -euo pipefail', '. "$NFSIM_LAB/lab.sh"', `lab_init ${prefix}`];
-  const b = labBuild(world);
+  const b = labBuild(world, { outside: true });
   L.push(...b.lines);
   for (const l of b.listeners) L.push(`lab_listen ${q(l.host)} ${l.proto} ${l.addr} ${l.port}${l.peer ? ` ${l.peer} ${l.pport}` : ''}`);
   L.push('lab_phase world');
   const sent: Query[] = [];
   const skipped: { query: Query; why: string }[] = [];
   for (const qu of queries) {
-    const pr = labProbe(world, qu);
+    const pr = labProbe(world, qu, { outside: true });
     if ('why' in pr) {
       skipped.push({ query: qu, why: pr.why });
       continue;
     }
-    L.push(`lab_query ${q(qu.spec.text)} ${q(pr.sender)} ${pr.proto} ${pr.args.join(' ')}`);
+    L.push(`lab_query ${pr.wait ? `-w ${pr.wait} ` : ''}${q(qu.spec.text)} ${q(pr.sender)} ${pr.proto} ${pr.args.map((x) => (/^[\w.:,=/-]+$/.test(x) ? x : q(x))).join(' ')}`);
     sent.push(qu);
   }
   L.push('lab_finish');
   return { text: L.join('\n') + '\n', sent, skipped, notRebuilt: b.notRebuilt };
 }
 
-/** The lab.sh lines that rebuild a world (hosts, links, bridges, addresses, routes, rules, sysctls, rulesets) and the sockets to open. */
-export function labBuild(world: World): { lines: string[]; listeners: LabListener[]; notRebuilt: string[] } {
+/**
+ * The lab.sh lines that rebuild a world (hosts, links, bridges, addresses, routes, rules, sysctls, rulesets) and
+ * the sockets to open. With `outside`, an interface without a link is built as the end of an outside link
+ * (lab_outside: a helper namespace stands for what is behind it), so routes through it exist as on the host.
+ */
+export function labBuild(world: World, opts: LabOptions = {}): { lines: string[]; listeners: LabListener[]; notRebuilt: string[] } {
   const L: string[] = [];
   const listeners: LabListener[] = [];
   const notRebuilt: string[] = [];
+  const macs = labMacs(world);
+  const macOf = (h: string, iface: string) => macs.get(`${h}\0${iface}`)!;
+  const outside = outsideIfaces(world);
   for (const h of world.hosts) L.push(`lab_host ${q(h.name)}`);
-  let n = 1;
   for (const h of world.hosts) {
-    for (const i of h.interfaces) {
-      const linked = world.links.some((l) => (l.a.host === h.name && l.a.iface === i.name) || (l.b.host === h.name && l.b.iface === i.name));
-      if (i.name !== 'lo' && i.kind !== 'bridge' && !linked) notRebuilt.push(`${h.name}: interface ${i.name} has no link in the topology and is not created`);
-    }
+    if (!opts.outside) for (const o of outside) if (o.host === h) notRebuilt.push(`${h.name}: interface ${o.iface} has no link in the topology and is not created`);
     if (h.conntrack?.length) notRebuilt.push(`${h.name}: the ${h.conntrack.length} conntrack entries of the dump are not recreated`);
   }
-  for (const l of world.links) {
-    const a = world.hosts.find((h) => h.name === l.a.host)!;
-    const b = world.hosts.find((h) => h.name === l.b.host)!;
-    L.push(`lab_veth ${q(l.a.host)} ${q(l.a.iface)} ${macOf(a, l.a.iface, n++)} ${q(l.b.host)} ${q(l.b.iface)} ${macOf(b, l.b.iface, n++)}`);
-  }
+  for (const l of world.links) L.push(`lab_veth ${q(l.a.host)} ${q(l.a.iface)} ${macOf(l.a.host, l.a.iface)} ${q(l.b.host)} ${q(l.b.iface)} ${macOf(l.b.host, l.b.iface)}`);
+  if (opts.outside) for (const o of outside) L.push(`lab_outside ${q(o.host.name)} ${q(o.iface)} ${macOf(o.host.name, o.iface)}`);
+  const built = (h: string, iface: string) => !!linkOf(world, h, iface) || (!!opts.outside && outside.some((o) => o.host.name === h && o.iface === iface));
   for (const h of world.hosts) {
-    for (const i of h.interfaces) if (i.kind === 'bridge') L.push(`lab_bridge ${q(h.name)} ${q(i.name)} ${macOf(h, i.name, n++)}`);
-    for (const i of h.interfaces) if (i.master && h.interfaces.some((b) => b.name === i.master && b.kind === 'bridge') && world.links.some((l) => (l.a.host === h.name && l.a.iface === i.name) || (l.b.host === h.name && l.b.iface === i.name))) L.push(`lab_port ${q(h.name)} ${q(i.master)} ${q(i.name)}`);
+    for (const i of h.interfaces) if (i.kind === 'bridge') L.push(`lab_bridge ${q(h.name)} ${q(i.name)} ${macOf(h.name, i.name)}`);
+    for (const i of h.interfaces) if (i.master && h.interfaces.some((b) => b.name === i.master && b.kind === 'bridge') && built(h.name, i.name)) L.push(`lab_port ${q(h.name)} ${q(i.master)} ${q(i.name)}`);
   }
   for (const h of world.hosts) {
     for (const i of h.interfaces) {
@@ -143,20 +182,23 @@ export function labBuild(world: World): { lines: string[]; listeners: LabListene
 }
 
 /** How the lab sends one packet, or why it cannot. */
-export function labProbe(world: World, qu: Query): LabProbe {
+export function labProbe(world: World, qu: Query, opts: LabOptions = {}): LabProbe {
   {
     const sp = qu.spec;
     const p = sp.packet;
     let sender: string = sp.origin.host;
     if (sp.origin.kind !== 'local') {
       // An arriving packet whose source is an address of the modelled host at the link's other end is sent
-      // by that host. (A sender outside the world would need a helper namespace: not built yet.)
+      // by that host (its socket: answers find it there). Any other is sent from outside (outsideProbe()).
       const o = sp.origin;
-      const l = world.links.find((x) => (x.a.host === o.host && x.a.iface === o.iface) || (x.b.host === o.host && x.b.iface === o.iface));
+      const l = linkOf(world, o.host, o.iface);
       const far = l ? (l.a.host === o.host && l.a.iface === o.iface ? l.b : l.a) : undefined;
       const farHost = far && world.hosts.find((h) => h.name === far.host);
       const owns = farHost?.interfaces.some((i) => i.addresses.some((a) => a.family === 4 && a.local.v4 === p.src));
-      if (!farHost || !owns) return { why: '`arrive` packets from outside the modelled world are not sent by verify yet (they need a sender namespace behind the interface)' };
+      if (!farHost || !owns) {
+        if (!opts.outside) return { why: '`arrive` packets from outside the modelled world are not sent by this lab (nfsim verify sends them from a helper namespace)' };
+        return outsideProbe(world, qu, far);
+      }
       sender = farHost.name;
     }
     if (sp.pktinfo || sp.raw) return { why: `${sp.pktinfo ? 'IP_PKTINFO' : 'raw-socket'} senders are not built by verify yet` };
@@ -164,4 +206,42 @@ export function labProbe(world: World, qu: Query): LabProbe {
     if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) return { sender, proto: 'icmp', args: [formatIpv4(p.src), formatIpv4(p.dst), String(p.icmp.id ?? 1), String(p.icmp.seq ?? 1), String(p.icmp.type)], len: p.length };
     return { why: 'only TCP, UDP and ICMP echo probes can be sent' };
   }
+}
+
+const TCP_LETTERS: [number, string][] = [[0x01, 'F'], [0x02, 'S'], [0x04, 'R'], [0x08, 'P'], [0x10, 'A'], [0x20, 'U'], [0x40, 'E'], [0x80, 'C']];
+
+/**
+ * An `arrive HOST:IF` packet that no modelled neighbour sends: a crafted frame (lab.py send l2) from an AF_PACKET
+ * socket at the far end of the link — the modelled neighbour's interface (its stack never sees the frame), or
+ * the outside helper of an interface with no link — addressed to the interface's MAC (the bridge's when IF is a
+ * bridge port), with the spec's TTL, TOS, length, DF, TCP flags and payload.
+ */
+function outsideProbe(world: World, qu: Query, far: { host: string; iface: string } | undefined): LabProbe {
+  const sp = qu.spec;
+  const p = sp.packet;
+  if (sp.origin.kind !== 'arrive') return { why: 'not an arriving packet' };
+  const o = sp.origin;
+  if (p.mark) return { why: 'a mark on an arriving packet cannot come from outside (skb->mark is cleared between namespaces)' };
+  if (p.pktType && p.pktType !== 'host') return { why: `a ${p.pktType} frame from outside is not sent by verify yet` };
+  const macs = labMacs(world);
+  const host = world.hosts.find((h) => h.name === o.host);
+  const master = host?.interfaces.find((i) => i.name === o.iface)?.master;
+  const dmac = macs.get(`${o.host}\0${master && host?.interfaces.some((b) => b.name === master && b.kind === 'bridge') ? master : o.iface}`) ?? macs.get(`${o.host}\0${o.iface}`);
+  if (!dmac) return { why: `${o.host}:${o.iface} is not an interface the lab builds` };
+  const sender = far ? far.host : `x-${o.host}-${o.iface}`;
+  const dev = far ? far.iface : 'outside';
+  const smac = p.srcMac ?? (far ? macs.get(`${far.host}\0${far.iface}`)! : OUTSIDE_MAC);
+  const opt = [`ttl=${p.ttl}`, `tos=${p.tos}`, `df=${p.df ? 1 : 0}`];
+  if (p.length) opt.push(`len=${p.length}`);
+  if (p.payload !== undefined) opt.push(`payload=${Buffer.from(p.payload, 'utf8').toString('hex')}`);
+  let l4: string[];
+  if (p.proto === 6 || p.proto === 17) {
+    if (p.proto === 6) opt.push(`flags=${TCP_LETTERS.filter(([b]) => (p.tcpFlags ?? 0) & b).map(([, c]) => c).join('') || '0'}`);
+    l4 = [p.proto === 6 ? 'tcp' : 'udp', formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport)];
+  } else if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0) && !p.icmp.code) {
+    l4 = ['icmp', formatIpv4(p.src), formatIpv4(p.dst), String(p.icmp.id ?? 1), String(p.icmp.seq ?? 1), String(p.icmp.type)];
+  } else return { why: 'only TCP, UDP and ICMP echo packets are sent from outside' };
+  // From a modelled neighbour that does not own the source, an answer may wait for ARP that nobody answers
+  // (NEIGH_FAILED after about 3 s of probes): the window is long enough to see it.
+  return { sender, proto: 'l2', args: [dev, smac, dmac, opt.join(','), ...l4], len: p.length, wait: far ? 3.6 : undefined };
 }

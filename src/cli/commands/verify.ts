@@ -11,6 +11,9 @@ import { stableStringify } from '../../report/traceJson.js';
 import { compareWithKernel, type KernelRecord } from '../../scenario/scenario.js';
 import { labScript } from '../../verify/labScript.js';
 import { compareConntrack, compareCounters } from '../../verify/stateCompare.js';
+import { compareRulePaths, formatRulePathDifference, simRulePaths, type RulePathDifference, type RulePaths } from '../../verify/rulePath.js';
+import { compareNstat, pathCounters, type NstatDeltas, type NstatDifference } from '../../verify/nstat.js';
+import type { Outcome } from '../../engine/types.js';
 import { CliUsageError, parseArgs } from '../args.js';
 import type { Command } from './index.js';
 
@@ -51,7 +54,11 @@ export const verifyCommand: Command = {
         return 2;
       }
       // (lab_finish also records each host's `conntrack -L`)
-      const kernel = JSON.parse(readFileSync(join(dir, 'kernel', 'world.json'), 'utf8')) as KernelRecord & { conntrack?: Record<string, string> };
+      // (rulePath and nstat per query: recorded by this lab; older records lack them and they are then not compared)
+      const kernel = JSON.parse(readFileSync(join(dir, 'kernel', 'world.json'), 'utf8')) as KernelRecord & {
+        conntrack?: Record<string, string>;
+        queries: (KernelRecord['queries'][number] & { rulePath?: RulePaths; nstat?: NstatDeltas })[];
+      };
       // The lab's probes are one-shot: each closes its socket after its packet (and answers).
       const { results, state } = runQueries(world, script.sent, undefined, { closeSenders: true });
       // After the packets: per-rule counters and conntrack entries. The lab's TCP probes complete or abort
@@ -66,13 +73,38 @@ export const verifyCommand: Command = {
       results.forEach((res, i) => {
         const k = kernel.queries[i];
         const miss = compareWithKernel(res.result.outcomes[0]?.verdict, k, res.query.spec.text);
-        if (miss) diff++;
+        // The probe's own later packets, when the engine simulates them (a connected TCP probe's ACK and RST).
+        const followUps = ((res as { followUps?: { outcomes: Outcome[] }[] }).followUps ?? []).map((f) => f.outcomes[0]).filter((o): o is Outcome => !!o);
+        const first = res.result.outcomes[0];
+        const simPaths = first ? simRulePaths([first, ...followUps]) : {};
+        const pathDiffs: RulePathDifference[] = k?.rulePath ? compareRulePaths(simPaths, k.rulePath, followUps.length > 0) : [];
+        const nstatDiffs: NstatDifference[] = first ? compareNstat([first.verdict], k?.nstat) : [];
+        if (miss || pathDiffs.length || nstatDiffs.length) diff++;
         if (a.flags.json) {
-          rows.push({ packet: res.query.spec.text, nfsim: res.result.outcomes.map((o) => o.verdict), kernel: k, agree: !miss, difference: miss });
+          rows.push({
+            packet: res.query.spec.text,
+            nfsim: res.result.outcomes.map((o) => o.verdict),
+            nfsimRulePath: simPaths,
+            kernel: k,
+            agree: !miss && !pathDiffs.length && !nstatDiffs.length,
+            difference: miss,
+            rulePathDifferences: pathDiffs,
+            nstatDifferences: nstatDiffs,
+          });
           return;
         }
         const kd = [...(k?.drops ?? []).map((d) => `dropped ${d.reason} at ${d.location}${d.host ? ` on ${d.host}` : ''}`), ...(k?.delivered ?? []).map((d) => `delivered on ${d.host}${d.socket ? ` to ${d.socket}` : ''}`)];
-        process.stdout.write(`${String(i + 1).padStart(3)}  ${res.query.spec.text}\n     nfsim:  ${res.result.outcomes.map((o) => verdictLine(o.verdict)).join(' | ')}\n     kernel: ${kd.join('; ') || 'nothing observed'}\n     ${miss ? `✗ ${miss}` : '✓ agree'}\n`);
+        const counters = Object.entries(k?.nstat ?? {})
+          .map(([h, d]) => [h, Object.entries(pathCounters(d)).map(([c, n]) => `${c} +${n}`)] as const)
+          .filter(([, l]) => l.length)
+          .map(([h, l]) => `${h}: ${l.join(', ')}`);
+        const verdictText = miss ? `✗ ${miss}` : pathDiffs.length ? '✗ rule path differs' : nstatDiffs.length ? '✗ counters differ' : '✓ agree';
+        process.stdout.write(`${String(i + 1).padStart(3)}  ${res.query.spec.text}\n     nfsim:  ${res.result.outcomes.map((o) => verdictLine(o.verdict)).join(' | ')}\n     kernel: ${kd.join('; ') || 'nothing observed'}\n`);
+        if (counters.length) process.stdout.write(`     nstat:  ${counters.join('; ')}\n`);
+        for (const d of pathDiffs) process.stdout.write(formatRulePathDifference(d));
+        for (const d of nstatDiffs) process.stdout.write(`     counter ${d.counter} on ${d.host}: nfsim ${d.why} counts it; the kernel's delta is ${d.kernel}\n`);
+        if (miss && (pathDiffs.length || nstatDiffs.length)) process.stdout.write(`     ✗ ${miss}\n`);
+        else process.stdout.write(`     ${verdictText}\n`);
       });
       if (a.flags.json) {
         process.stdout.write(
