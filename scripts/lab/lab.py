@@ -78,9 +78,20 @@ def l2_frame(smac, dmac, opts, proto, a):
     tos = int(opts.get("tos", 0))
     df = opts.get("df", "1") == "1"
     payload = bytes.fromhex(opts["payload"]) if opts.get("payload") else None
+    opt = b""
     if proto in ("tcp", "udp"):
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
         hl = 20 if proto == "tcp" else 8
+        flags = sum(TCP_FLAG_BITS[c] for c in opts.get("flags", "S") if c in TCP_FLAG_BITS)
+        room = int(opts.get("len", 0)) - 40
+        if proto == "tcp" and flags & 0x02 and room >= 4:
+            # a SYN's length is its options: Linux's own (MSS, SACK permitted, timestamps, NOP, window scale)
+            # when they fit, else MSS padded with NOPs
+            if room >= 20:
+                opt = struct.pack("!BBH", 2, 4, 1460) + b"\x04\x02" + struct.pack("!BBII", 8, 10, 1, 0) + b"\x01" + b"\x03\x03\x07"
+            else:
+                opt = struct.pack("!BBH", 2, 4, 1460) + b"\x01" * ((min(room, 40) // 4) * 4 - 4)
+            hl += len(opt)
     else:
         src, dst, ident, seq = a[0], a[1], int(a[2]), int(a[3])
         itype = int(a[4]) if len(a) > 4 else 8
@@ -93,9 +104,8 @@ def l2_frame(smac, dmac, opts, proto, a):
     pnum = {"tcp": 6, "udp": 17, "icmp": 1}[proto]
     pseudo = ip4(src) + ip4(dst) + struct.pack("!BBH", 0, pnum, hl + n)
     if proto == "tcp":
-        flags = sum(TCP_FLAG_BITS[c] for c in opts.get("flags", "S") if c in TCP_FLAG_BITS)
         ack = 1 if flags & 0x10 else 0
-        hdr = struct.pack("!HHIIBBHHH", sport, dport, 1000, ack, 5 << 4, flags, 64240, 0, 0)
+        hdr = struct.pack("!HHIIBBHHH", sport, dport, 1000, ack, (hl // 4) << 4, flags, 64240, 0, 0) + opt
         c = csum(pseudo + hdr + payload)
         l4 = hdr[:16] + struct.pack("!H", c) + hdr[18:] + payload
     elif proto == "udp":
@@ -295,11 +305,23 @@ def rule_positions(path):
     return pos
 
 
+# nftables verdict codes that xtables-monitor prints as numbers (include/uapi/linux/netfilter/nf_tables.h)
+NFT_VERDICTS = {"0xffffffff": "CONTINUE", "0xfffffffe": "BREAK", "0xfffffffd": "JUMP", "0xfffffffc": "GOTO", "0xfffffffb": "RETURN"}
+
+
+def ip_ident(text):
+    """The IP header's ID and length from a PACKET line: they stay with a packet through NAT."""
+    kv = dict(re.findall(r"(\w+)=(\S*)", text))
+    return (kv.get("ID"), kv.get("LEN"))
+
+
 def rule_path(trace_file, nft_json):
     """One host's xtables-monitor --trace lines -> its traced packets in order, each with the rules and
     policies of the ruleset under test it went through (the nfsim_trace table itself left out). A packet
     starts where the nfsim_trace table marked it (prerouting or output); later lines with its trace id
-    belong to it until it is marked again."""
+    belong to it until it is marked again. The trace id hashes skb->skb_iif too (nft_trace_init()), so it
+    changes when a bridge passes a frame up to its own stack: lines with an unknown id continue the latest
+    packet with the same IP ID and length."""
     pos = rule_positions(nft_json)
     packets, current, header = [], {}, {}
     try:
@@ -318,18 +340,23 @@ def rule_path(trace_file, nft_json):
         if table == TRACE_TABLE:
             if kind == "rule":
                 summ, flags = packet_header(header.get(tid, ""))
-                current[tid] = {"packet": summ, "flags": flags, "steps": []}
+                current[tid] = {"packet": summ, "flags": flags, "steps": [], "_ident": ip_ident(header.get(tid, ""))}
                 packets.append(current[tid])
             continue
         p = current.get(tid)
         if p is None:
-            summ, flags = packet_header(header.get(tid, ""))
-            p = current[tid] = {"packet": summ, "flags": flags, "steps": []}
-            packets.append(p)
+            ident = ip_ident(header.get(tid, ""))
+            p = next((x for x in reversed(packets) if x["_ident"] == ident and ident[0] is not None), None)
+            if p is None:
+                summ, flags = packet_header(header.get(tid, ""))
+                p = {"packet": summ, "flags": flags, "steps": [], "_ident": ident}
+                packets.append(p)
+            current[tid] = p
         if kind == "policy":
             p["steps"].append({"table": table, "chain": chain, "policy": what})
         elif kind == "rule":
             handle, _, verdict = what.partition(":")
+            verdict = NFT_VERDICTS.get(verdict, verdict)
             try:
                 handle = int(handle, 16)
             except ValueError:
@@ -338,6 +365,8 @@ def rule_path(trace_file, nft_json):
             p["steps"].append({"table": table, "chain": chain, "rule": pos.get((table, chain, handle)),
                                "verdict": verdict, "text": text})
         # (kind == "return": the end of a user chain; nfsim's trace marks it too, neither is compared)
+    for p in packets:
+        del p["_ident"]
     return [p for p in packets if p["steps"]]
 
 

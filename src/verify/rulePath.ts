@@ -125,7 +125,7 @@ export function formatRulePathDifference(d: RulePathDifference, indent = '      
   const side = (ps: PathPacket[]) => (ps.length ? ps.flatMap((p) => [p.packet, ...p.steps.map((s) => `  ${formatStep(s)}`)]) : ['(no rule or policy)']);
   const a = ['nfsim:', ...side(d.nfsim)];
   const b = ['kernel:', ...side(d.kernel)];
-  const w = Math.min(70, Math.max(...a.map((x) => x.length)));
+  const w = Math.min(100, Math.max(...a.map((x) => x.length)));
   const rows: string[] = [`${indent}rule path on ${d.host} differs:`];
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const l = a[i] ?? '';

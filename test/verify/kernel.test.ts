@@ -4,7 +4,8 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listScenarios, scenarioStates } from '../../src/scenario/scenario.js';
@@ -35,6 +36,49 @@ describe('nfsim verify on every scenario', () => {
     const r = await nfsimAsync(['verify', `${dir}/world`, '--packets', `${dir}/queries`]);
     expect(r.stdout, r.stdout + r.stderr).toContain('10 agree, 0 differ, 0 not sent');
     expect(r.status).toBe(0);
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
+  }, 240_000);
+  it('a world with an interface without a link: packets from outside to a listener and to DNAT targets (test/verify/outside)', async () => {
+    if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
+    const dir = 'test/verify/outside';
+    const r = await nfsimAsync(['verify', `${dir}/world`, '--packets', `${dir}/queries`]);
+    expect(r.stdout, r.stdout + r.stderr).toContain('6 agree, 0 differ, 0 not sent');
+    expect(r.stdout).toContain('kernel: delivered on srv to tcp:0.0.0.0:80');
+    expect(r.stdout).toContain('kernel: delivered on r to tcp:0.0.0.0:22');
+    expect(r.stdout).toContain('nstat:  r: IcmpOutDestUnreachs +1, UdpNoPorts +1');
+    expect(r.stdout).not.toContain('not rebuilt');
+    expect(r.status).toBe(0);
+    expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
+  }, 240_000);
+  it('a wrong nfsim answer makes verify exit 1: a conntrack entry only the dump has changes the rule path', async () => {
+    if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
+    // The lab does not recreate dumped conntrack entries (it says so): nfsim sees the flow ESTABLISHED and
+    // accepts it in IN-UPLINK rule 1, the kernel sees it NEW and reaches INPUT's policy. Same fate (no socket).
+    const tmp = mkdtempSync(join(tmpdir(), 'nfsim-verify-test-'));
+    try {
+      cpSync('test/verify/outside/world', join(tmp, 'world'), { recursive: true });
+      writeFileSync(join(tmp, 'world', 'r', 'conntrack'), 'udp      17 170 src=203.0.113.5 dst=198.51.100.1 sport=5001 dport=9999 src=198.51.100.1 dst=203.0.113.5 sport=9999 dport=5001 [ASSURED] mark=0 use=1\n');
+      writeFileSync(join(tmp, 'packets'), 'arrive r:eth0 udp 203.0.113.5:5001 > 198.51.100.1:9999 len 39\n');
+      const r = await nfsimAsync(['verify', join(tmp, 'world'), '--packets', join(tmp, 'packets')]);
+      expect(r.stdout, r.stdout + r.stderr).toContain('rule path on r differs');
+      // side by side: nfsim accepts in IN-UPLINK rule 1; the kernel went through nat PREROUTING, INPUT's policy, nat INPUT
+      expect(r.stdout).toContain('filter IN-UPLINK #1 -A IN-UPLINK -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT → ACCEPT');
+      expect(r.stdout).toMatch(/│ {3}filter INPUT policy ACCEPT\n/);
+      expect(r.stdout).toMatch(/│ {3}nat INPUT policy ACCEPT\n/);
+      expect(r.stdout).toContain('✗ rule path differs');
+      expect(r.stdout).toContain('0 agree, 1 differ, 0 not sent');
+      expect(r.status).toBe(1);
+      const j = await nfsimAsync(['verify', join(tmp, 'world'), '--packets', join(tmp, 'packets'), '--json']);
+      expect(j.status).toBe(1);
+      const out = JSON.parse(j.stdout) as { differ: number; results: { agree: boolean; nfsimRulePath: Record<string, unknown[]>; kernel: { rulePath: Record<string, unknown[]> }; rulePathDifferences: { host: string }[] }[] };
+      expect(out.differ).toBe(1);
+      expect(out.results[0].agree).toBe(false);
+      expect(out.results[0].rulePathDifferences.map((d) => d.host)).toEqual(['r']);
+      expect(out.results[0].nfsimRulePath.r.length).toBeGreaterThan(0);
+      expect(out.results[0].kernel.rulePath.r.length).toBeGreaterThan(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
     expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
   }, 240_000);
   for (const s of listScenarios('scenarios')) {
