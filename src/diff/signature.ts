@@ -1,6 +1,7 @@
 /**
  * What counts as "the same fate" for diff: the verdict (fate, host, drop reason and location, rejecting
- * rule by table/chain/text, egress interface and the packet as it leaves, receiving socket, errno), the
+ * rule by table/chain/text, egress interface and the packet as it leaves, receiving socket and the packet as it
+ * arrives there, errno), the
  * answers the kernel sends (each as sent: a NAT that changed the first packet's addresses shows in them) and
  * what becomes of them, and each random branch's probability. Rule positions
  * and source locations are left out: inserting a rule above another must not make the other "changed".
@@ -13,7 +14,7 @@ export function verdictSig(v: Verdict): string {
   const base = (() => {
     switch (v.fate) {
       case 'delivered':
-        return `delivered|${v.host}|${v.socket ?? ''}`;
+        return `delivered|${v.host}|${v.socket ?? ''}|${v.packet ?? ''}`;
       case 'dropped':
         return `dropped|${v.host}|${v.reason}|${v.at}|${ruleSig(v.rule)}`;
       case 'rejected':

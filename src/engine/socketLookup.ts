@@ -3,6 +3,7 @@
  * before wildcard), UDP (__udp4_lib_lookup(): connected sockets must match the peer; exact address before
  * wildcard), ICMP echo (icmp_echo()), and the stack's answers when nobody wants the packet.
  */
+import { packetSummary } from './format.js';
 import { formatIpv4, parseIpv4 } from '../model/addr.js';
 import { TCP_FLAGS } from '../model/packet.js';
 import type { Socket } from '../model/host.js';
@@ -76,7 +77,7 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
   const run = runCandidate(st.sockets, p.proto, skb);
   if (run) {
     emit(sim, () => ({ type: 'socket', host: skb.host, socket: socketName(proto, run.local.addr, run.local.port), detail: run.note }));
-    return { fate: 'delivered', host: skb.host, socket: socketName(proto, run.local.addr, run.local.port), detail: `received by ${run.note}`, answers: sim.answers };
+    return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: socketName(proto, run.local.addr, run.local.port), detail: `received by ${run.note}`, answers: sim.answers };
   }
   const c = dumpCandidates(h.host.sockets ?? [], proto, skb)[0];
   if (c) {
@@ -88,11 +89,11 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
       if (c.listener && !syn) return unsupported(sim, skb, `a non-SYN segment reached the listening socket ${c.text}: the answer depends on TCP state nfsim does not model`);
       if (c.listener) sendSynAck(sim, skb);
     }
-    return { fate: 'delivered', host: skb.host, socket: c.id, detail: `received by ${c.text}`, answers: sim.answers };
+    return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: c.id, detail: `received by ${c.text}`, answers: sim.answers };
   }
   if (!known) {
     emit(sim, () => ({ type: 'note', host: skb.host, text: `no ss dump for ${skb.host}: whether a socket listens on ${proto} ${formatIpv4(p.dst)}:${p.dport} is not known` }));
-    return { fate: 'delivered', host: skb.host, detail: `reached the ${proto.toUpperCase()} layer of ${skb.host}; the socket table is not known (add an ss dump to know whether anything listens)`, answers: sim.answers };
+    return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), detail: `reached the ${proto.toUpperCase()} layer of ${skb.host}; the socket table is not known (add an ss dump to know whether anything listens)`, answers: sim.answers };
   }
   if (proto === 'tcp') {
     sendStackRst(sim, skb);
@@ -110,14 +111,14 @@ function icmpDeliver(sim: Sim, skb: Skb): Verdict {
   if (type === 8) {
     const ign = sysctlRead(h.host, 'net.ipv4.icmp_echo_ignore_all');
     emit(sim, () => ({ type: 'sysctl', host: skb.host, key: ign.key, value: String(ign.value), source: ign.source, loc: ign.loc, effect: ign.value ? 'echo requests are consumed without a reply' : 'echo requests are answered' }));
-    if (ign.value) return { fate: 'delivered', host: skb.host, socket: 'icmp:echo', detail: 'consumed by icmp_echo() without a reply (icmp_echo_ignore_all=1; no drop event)', answers: sim.answers };
+    if (ign.value) return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: 'icmp:echo', detail: 'consumed by icmp_echo() without a reply (icmp_echo_ignore_all=1; no drop event)', answers: sim.answers };
     sendEchoReply(sim, skb);
-    return { fate: 'delivered', host: skb.host, socket: 'icmp:echo', detail: 'answered by the kernel (icmp_echo())', answers: sim.answers };
+    return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: 'icmp:echo', detail: 'answered by the kernel (icmp_echo())', answers: sim.answers };
   }
   const st = hostState(sim, skb.host);
   if (type === 0) {
     const s = st.sockets.find((x) => x.proto === 1 && x.icmpId === p.icmp?.id && (x.local.addr === 0 || x.local.addr === p.dst));
-    if (s) return { fate: 'delivered', host: skb.host, socket: `icmp:${formatIpv4(p.dst)}:id=${s.icmpId}`, detail: `echo reply received by ${s.note}`, answers: sim.answers };
+    if (s) return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: `icmp:${formatIpv4(p.dst)}:id=${s.icmpId}`, detail: `echo reply received by ${s.note}`, answers: sim.answers };
     // ping_rcv(): no ping socket with this id. (A raw-socket ping would still have received its copy in
     // raw_local_deliver() before this.)
     return dropped(sim, skb, 'NO_SOCKET', 'ping_rcv', `no ping socket with id ${p.icmp?.id} on ${skb.host} (a ping program using a raw socket would have received a copy before this drop)`);
@@ -126,8 +127,8 @@ function icmpDeliver(sim: Sim, skb: Skb): Verdict {
     const inner = p.icmp.inner;
     const s = st.sockets.find((x) => x.proto === inner.proto && x.local.port === (inner.sport ?? x.local.port) && (x.local.addr === 0 || x.local.addr === inner.src));
     const what = `ICMP type ${type} code ${p.icmp.code}`;
-    if (s) return { fate: 'delivered', host: skb.host, socket: socketName(inner.proto === 6 ? 'tcp' : inner.proto === 17 ? 'udp' : String(inner.proto), s.local.addr, s.local.port), detail: `${what} reported to ${s.note} (the application sees the error)`, answers: sim.answers };
-    return { fate: 'delivered', host: skb.host, socket: 'icmp', detail: `${what} reached the ICMP layer (icmp_rcv())`, answers: sim.answers };
+    if (s) return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: socketName(inner.proto === 6 ? 'tcp' : inner.proto === 17 ? 'udp' : String(inner.proto), s.local.addr, s.local.port), detail: `${what} reported to ${s.note} (the application sees the error)`, answers: sim.answers };
+    return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: 'icmp', detail: `${what} reached the ICMP layer (icmp_rcv())`, answers: sim.answers };
   }
-  return { fate: 'delivered', host: skb.host, socket: 'icmp', detail: `ICMP type ${type} handled by icmp_rcv()`, answers: sim.answers };
+  return { fate: 'delivered', host: skb.host, packet: packetSummary(skb.pkt), socket: 'icmp', detail: `ICMP type ${type} handled by icmp_rcv()`, answers: sim.answers };
 }

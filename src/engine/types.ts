@@ -109,7 +109,7 @@ export type TraceEvent =
 // ---------------------------------------------------------------- verdicts
 
 export type Verdict =
-  | { fate: 'delivered'; host: string; socket?: string; detail: string; answers: Outcome[] }
+  | { fate: 'delivered'; host: string; socket?: string; /** The packet as the socket receives it (after NAT on the way). */ packet?: string; detail: string; answers: Outcome[] }
   | { fate: 'dropped'; host: string; reason: string; at: string; counter?: string; rule?: RuleRef; detail: string; answers: Outcome[] }
   | { fate: 'rejected'; host: string; with: string; rule: RuleRef; reason: 'NETFILTER_DROP'; at: string; detail: string; answers: Outcome[] }
   | { fate: 'forwarded'; host: string; iface: string; packet: string; detail: string; answers: Outcome[] }
