@@ -3,7 +3,7 @@
  * 1.8.9 prints (checked on the kernel with the nf_tables backend; where iptables-legacy words it
  * differently, a ruleset dumped by iptables-legacy gets the legacy wording).
  */
-import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule } from '../model/iptables.js';
+import { BUILTIN_CHAINS, TABLE_NAMES, locOf, type Chain, type Rule } from '../model/iptables.js';
 import { VERDICTS } from '../parse/iptablesSave.js';
 import { saveRuleBody } from '../parse/iptablesSaveWrite.js';
 import { hasReachableLoop, hookViolation } from './iptablesGraph.js';
@@ -47,13 +47,13 @@ export function applyIptables(cmd: IptablesCommand, ctx: CommandContext): string
       const loopCheck = () => {
         if (hasReachableLoop(t)) {
           const hint = `with this rule, a jump from ${ch.name} leads back to a chain on the way (a loop reachable from a built-in chain)`;
-          if (legacy) tool(cmd, rule.target!.loc, ctx, 'Too many levels of symbolic links.', hint);
-          usage(cmd, rule.target!.loc, ctx, ` ${nftOp(cmd)} failed (Too many links): rule in chain ${ch.name}`, hint);
+          if (legacy) tool(cmd, locOf(rule, rule.target!), ctx, 'Too many levels of symbolic links.', hint);
+          usage(cmd, locOf(rule, rule.target!), ctx, ` ${nftOp(cmd)} failed (Too many links): rule in chain ${ch.name}`, hint);
         }
         const bad = hookViolation(t, cmd.family);
         if (bad) {
-          if (legacy) tool(cmd, rule.target?.loc ?? ctx.loc, ctx, "Invalid argument. Run `dmesg' for more information.", bad);
-          usage(cmd, rule.target?.loc ?? ctx.loc, ctx, ` ${nftOp(cmd)} failed (Invalid argument): rule in chain ${ch.name}`, bad);
+          if (legacy) tool(cmd, (rule.target ? locOf(rule, rule.target) : ctx.loc), ctx, "Invalid argument. Run `dmesg' for more information.", bad);
+          usage(cmd, (rule.target ? locOf(rule, rule.target) : ctx.loc), ctx, ` ${nftOp(cmd)} failed (Invalid argument): rule in chain ${ch.name}`, bad);
         }
       };
       if (cmd.op === 'A') {

@@ -128,9 +128,9 @@ export function applyRestore(cmd: RestoreCommand, ctx: CommandContext): string {
     const hook = loop ? undefined : hookViolationRule(t, cmd.family);
     const bad = loop ? { rule: loop, message: 'a jump loop reachable from a built-in chain', errno: 'Too many links' } : hook ? { ...hook, errno: 'Invalid argument' } : undefined;
     if (!bad) continue;
-    const inFile = bad.rule.loc.file === cmd.file;
+    const inFile = bad.rule.file === cmd.file;
     if (legacy) refuse(cmd.fileWord, ctx.text, `${cmd.program}: line ${cmd.commitLines[nt.name] ?? '?'} failed`, `${bad.message} (${cmd.file})`);
-    refuse(cmd.fileWord, ctx.text, `${cmd.program} v1.8.9 (nf_tables): \nline ${inFile ? bad.rule.loc.line : '?'}: RULE_APPEND failed (${bad.errno}): rule in chain ${bad.rule.chain}`, `${bad.message} (${cmd.file})`);
+    refuse(cmd.fileWord, ctx.text, `${cmd.program} v1.8.9 (nf_tables): \nline ${inFile ? bad.rule.line : '?'}: RULE_APPEND failed (${bad.errno}): rule in chain ${bad.rule.chain}`, `${bad.message} (${cmd.file})`);
   }
   return `${cmd.program} ${cmd.file}: ${parts.join('; ') || 'no tables'}`;
 }

@@ -1,5 +1,5 @@
 /** An iptables command's rule specification, decoded with the dump's rule decoder and checked as iptables does. */
-import { BUILTIN_CHAINS, type Rule, type Table, type TableName } from '../model/iptables.js';
+import { BUILTIN_CHAINS, locOf, type Rule, type Table, type TableName } from '../model/iptables.js';
 import { InputError, type SourceLoc } from '../model/source.js';
 import { parseRuleWords } from '../parse/iptablesSave.js';
 import { nftOp, tool, usage, type CommandContext } from './iptablesCommon.js';
@@ -18,6 +18,12 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
   const cols = words.map((_, k) => k + 1);
   const line = ctx.loc.line;
   const back = (loc: SourceLoc): SourceLoc => (loc.file === ctx.file && loc.line === line && words[loc.col - 1] ? words[loc.col - 1].loc : ctx.loc);
+  // a match's or target's position: the word it was written at (line and column), else the command's
+  const backTo = (u: { line: number; col: number }): void => {
+    const loc = back({ file: ctx.file, line: u.line, col: u.col });
+    u.line = loc.line;
+    u.col = loc.col;
+  };
   let res: ReturnType<typeof parseRuleWords>;
   try {
     res = parseRuleWords(words.map((w) => w.text), cols, words.map((w) => w.quoted), {
@@ -45,7 +51,7 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
   }
   // iptables' command line check (iptables.c do_command4), before anything reaches the kernel
   if (table.name === 'nat' && rule.target?.kind === 'verdict' && rule.target.name === 'DROP')
-    usage(cmd, back(rule.target.loc), ctx, NAT_DROP, 'filter in the filter table', legacy);
+    usage(cmd, back(locOf(rule, rule.target)), ctx, NAT_DROP, 'filter in the filter table', legacy);
   let commitCheck = () => {};
   for (const w of res.warnings) {
     const loc = back(w.loc);
@@ -60,9 +66,11 @@ export function buildRule(cmd: IptablesCommand, table: Table, chain: string, ctx
     }
     ctx.warnings.push({ ...w, loc });
   }
-  rule.loc = ctx.loc;
-  for (const m of rule.matches) m.loc = back(m.loc);
-  if (rule.target) rule.target.loc = back(rule.target.loc);
+  for (const m of rule.matches) backTo(m);
+  if (rule.target) backTo(rule.target);
+  rule.file = ctx.loc.file;
+  rule.line = ctx.loc.line;
+  rule.col = ctx.loc.col;
   return { rule, commitCheck };
 }
 

@@ -5,7 +5,7 @@
  * built-in chain applies its policy.
  */
 import { formatIpv4, inNet4, prefixMask } from '../model/addr.js';
-import type { Chain, Hook, MatchUse, Rule, TableName } from '../model/iptables.js';
+import { locOf, type Chain, type Hook, type MatchUse, type Rule, type TableName } from '../model/iptables.js';
 import { findMatch, findTarget } from '../ext/registry.js';
 import type { MatchContext, MatchExtension, MatchResult, NatRequest, RejectWith, TargetEffect } from '../ext/types.js';
 import { DIMS, DIM_INDEX, type Dim } from '../space/box.js';
@@ -140,7 +140,7 @@ function matchReads(m: MatchUse, ext: MatchExtension): number {
 }
 
 export function ruleRef(table: TableName, chain: string, i: number, r: Rule): RuleRef {
-  return { table, chain, index: i + 1, text: `-A ${chain} ${r.text}`, loc: r.loc };
+  return { table, chain, index: i + 1, text: `-A ${chain} ${r.text}`, loc: locOf(r) };
 }
 
 /** The RuleRef of rule `i` of a chain, built once (the world is immutable; RuleRefs are never changed). */

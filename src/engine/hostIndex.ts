@@ -162,7 +162,7 @@ function buildIndex(host: Host): HostIndex {
           for (const r of c.rules) {
             const why = ruleNeedsConntrack(r);
             if (why) {
-              conntrackWhy = `rule \`-A ${c.name} ${r.text}\` (${r.loc.file}:${r.loc.line}) uses ${why}`;
+              conntrackWhy = `rule \`-A ${c.name} ${r.text}\` (${r.file}:${r.line}) uses ${why}`;
               break;
             }
           }

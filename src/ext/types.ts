@@ -5,7 +5,6 @@
  */
 import type { Hook, TableName } from '../model/iptables.js';
 import type { Packet } from '../model/packet.js';
-import type { SourceLoc } from '../model/source.js';
 import type { Constraint, Dim } from '../space/box.js';
 
 /** One option as iptables' option tables declare it (struct xt_option_entry). */
@@ -31,7 +30,8 @@ export interface OptionValue {
   name: string;
   invert: boolean;
   values: string[];
-  loc: SourceLoc;
+  /** 1-based column of the option in its line (errors point there). */
+  col: number;
 }
 
 /** What a module throws for a bad option value; the parser turns it into a located InputIssue. */

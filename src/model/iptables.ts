@@ -35,7 +35,10 @@ export interface MatchUse<T = unknown> {
   /** Loaded implicitly by `-p tcp|udp|icmp...` without `-m`. */
   implicit?: boolean;
   args: T;
-  loc: SourceLoc;
+  /** Where `-m NAME` (or the option that loaded an implicit match) was written: 1-based line and column in
+   * the rule's file (see locOf). */
+  line: number;
+  col: number;
   /** Set when no module understands this match: the raw option text is kept and the engine refuses to guess. */
   unsupported?: { reason: string; raw: string };
 }
@@ -47,12 +50,24 @@ export interface TargetUse<T = unknown> {
   name: string;
   goto: boolean;
   args: T;
-  loc: SourceLoc;
+  /** Where the target's name was written: 1-based line and column in the rule's file (see locOf). */
+  line: number;
+  col: number;
   unsupported?: { reason: string; raw: string };
 }
 
+/**
+ * A rule. Its source position is kept as plain fields (file, line, col), like those of its matches and
+ * target, rather than as SourceLoc objects: a large dump holds hundreds of thousands of rules, and four
+ * location objects per rule were a large part of the model the garbage collector has to copy. `locOf`
+ * builds the SourceLoc of the rule or of one of its matches or its target.
+ */
 export interface Rule {
-  loc: SourceLoc;
+  /** The file the rule was read from (a dump, or the change script that added it). */
+  file: string;
+  /** 1-based line and column of the rule (its `-A`). */
+  line: number;
+  col: number;
   /** The rule text after `-A CHAIN ` as written (counters prefix removed). */
   text: string;
   counters?: Counters;
@@ -67,6 +82,12 @@ export interface Rule {
   fragment?: Negatable<true>;
   matches: MatchUse[];
   target?: TargetUse;
+}
+
+/** The SourceLoc of a rule, or of one of its matches or its target (which sit in the rule's file, possibly on
+ * another line: a change script's command may continue over several lines). */
+export function locOf(rule: Rule, at: { line: number; col: number } = rule): SourceLoc {
+  return { file: rule.file, line: at.line, col: at.col };
 }
 
 export interface Chain {

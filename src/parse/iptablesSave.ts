@@ -8,7 +8,7 @@
  * an option no module declares loads the protocol match implicitly (`-p tcp --dport 80`).
  */
 import { parse as peggyParse } from './generated/iptables-save.js';
-import { InputError, type InputIssue, type SourceLoc } from '../model/source.js';
+import { InputError, type InputIssue } from '../model/source.js';
 import {
   BUILTIN_CHAINS,
   TABLE_NAMES,
@@ -103,7 +103,8 @@ interface Loaded {
   name: string;
   kind: 'match' | 'target';
   implicit: boolean;
-  loc: SourceLoc;
+  /** Column of the module's name (or of the option that loaded it implicitly). */
+  col: number;
   opts: OptionValue[];
   /** For unknown modules: raw option text. */
   raw: string[];
@@ -195,7 +196,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
 
   /** Decode one rule line now (its tokens die young); jumps to chains are resolved at COMMIT. */
   const addRule = (rule: Rule, ch: Chain, l: PLine & { k: 'rule' }, at: number, insertPos: number | undefined) => {
-    const line = rule.loc.line;
+    const line = rule.line;
     try {
       const Q = l.Q;
       // an unterminated quote runs to the end of the line: it is the last quoted token
@@ -224,7 +225,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
       if (chainsByName.has(d.name)) continue;
       const r = d.rule;
       issue(
-        'error', r.loc.line, d.col, d.name,
+        'error', r.line, d.col, d.name,
         d.goto ? `Chain '${d.name}' does not exist` : `Couldn't load target \`${d.name}':No such file or directory`,
         `declare the chain with ":${d.name} - [0:0]" in table ${table.name}, or check the spelling`,
       );
@@ -363,7 +364,9 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         // treat as absent): one object of one shape per rule, without a second block for the fields a rule
         // gains while its options are decoded.
         const rule: Rule = {
-          loc: { file, line: l.line, col: C[0] },
+          file,
+          line: l.line,
+          col: C[0],
           text: (at < T.length ? text.slice(l.s + C[at] - 1, l.e) : '').trimEnd(),
           counters: undefined,
           // the chain's own name string: one string per chain, not one per rule
@@ -530,7 +533,7 @@ function oldInvert(T: string[], C: number[], Q: number[] | null, i: number, optT
 
 function loadMatch(name: string, c: number, implicit: boolean, env: RuleEnv, line: number, loaded: Loaded[]): Loaded {
   const ext = findMatchRecent(name, env.family);
-  const l: Loaded = { ext, name, kind: 'match', implicit, loc: { file: env.file, line, col: c }, opts: [], raw: ext ? NO_RAW : [], specs: ext ? specMap(ext) : NO_SPECS };
+  const l: Loaded = { ext, name, kind: 'match', implicit, col: c, opts: [], raw: ext ? NO_RAW : [], specs: ext ? specMap(ext) : NO_SPECS };
   if (!ext && !KNOWN_UPSTREAM_MATCHES.has(name))
     throw new LineError(`Couldn't load match \`${name}':No such file or directory`, c, name, 'no iptables match module has this name');
   loaded.push(l);
@@ -722,12 +725,12 @@ function parseRuleBody(
             targetChain = chains.get(argT);
             const ext = targetChain ? undefined : findTargetRecent(argT, family);
             if (ext) {
-              const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: NO_RAW, specs: specMap(ext) };
+              const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, col: argC, opts: [], raw: NO_RAW, specs: specMap(ext) };
               loaded.push(l);
               targetMod = l;
               lastUnknown = undefined;
             } else if (!targetChain && KNOWN_UPSTREAM_TARGETS.has(argT)) {
-              const l: Loaded = { ext: undefined, name: argT, kind: 'target', implicit: false, loc: { file, line, col: argC }, opts: [], raw: [], specs: NO_SPECS };
+              const l: Loaded = { ext: undefined, name: argT, kind: 'target', implicit: false, col: argC, opts: [], raw: [], specs: NO_SPECS };
               loaded.push(l);
               targetMod = l;
               lastUnknown = l;
@@ -798,7 +801,7 @@ function parseRuleBody(
       if (spec.excludes)
         for (const ex of spec.excludes)
           for (let k = 0; k < opts.length; k++) if (opts[k].name === ex) throw new LineError(`option "--${spec.name}" cannot be used together with "--${ex}"`, c, t);
-      opts.push({ name: spec.name, invert: inv2, values, loc: { file, line, col: c } });
+      opts.push({ name: spec.name, invert: inv2, values, col: c });
       i = j;
       continue;
     }
@@ -827,17 +830,16 @@ function parseRuleBody(
     for (let k = 0; k < loaded.length; k++) {
       const m = loaded[k];
       if (m.kind === 'target' && targetName !== undefined) continue;
-      matches[at++] = buildMatch(m, ctx);
+      matches[at++] = buildMatch(m, ctx, line);
     }
     rule.matches = matches;
   }
   if (targetName !== undefined) {
-    const tloc: SourceLoc = { file, line, col: targetC };
     let tu: TargetUse;
-    if (!targetGoto && isVerdict(targetName)) tu = { kind: 'verdict', name: targetName, goto: false, args: undefined, loc: tloc };
+    if (!targetGoto && isVerdict(targetName)) tu = { kind: 'verdict', name: targetName, goto: false, args: undefined, line, col: targetC };
     else if (targetMod) {
       const m = targetMod;
-      if (!m.ext) tu = { kind: 'extension', name: m.name, goto: false, args: undefined, loc: tloc, unsupported: { reason: `target ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
+      if (!m.ext) tu = { kind: 'extension', name: m.name, goto: false, args: undefined, line, col: targetC, unsupported: { reason: `target ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
       else {
         checkSpecs(m);
         let args: unknown;
@@ -849,18 +851,18 @@ function parseRuleBody(
         const ext = m.ext as Extension & { kind: 'target' };
         if (ext.tables && !ext.tables.includes(table.name))
           issues.push({
-            severity: 'warning', loc: tloc, text: targetName,
+            severity: 'warning', loc: { file, line, col: targetC }, text: targetName,
             message: `target ${targetName} is only valid in the ${ext.tables.join('/')} table (the kernel refuses this rule at commit: x_tables check_target)`,
             hint: 'iptables-restore --test does not catch it; a real iptables-restore fails with "line N failed"',
           });
-        tu = { kind: 'extension', name: m.ext.name, goto: false, args, loc: tloc };
+        tu = { kind: 'extension', name: m.ext.name, goto: false, args, line, col: targetC };
       }
     } else if (targetGoto && isVerdict(targetName)) {
       throw new LineError(`goto '${targetName}' is not a chain`, targetC, targetName);
     } else {
       // a user chain; checked at COMMIT (the chain may be declared later in a hand-written file)
       const tc = targetChain ?? chains.get(targetName);
-      tu = { kind: 'chain', name: tc ? tc.name : targetName, goto: targetGoto, args: undefined, loc: tloc };
+      tu = { kind: 'chain', name: tc ? tc.name : targetName, goto: targetGoto, args: undefined, line, col: targetC };
       rule.target = tu;
       return tc ? undefined : { rule, name: targetName, goto: targetGoto, col: targetC };
     }
@@ -894,14 +896,14 @@ function checkSpecs(m: Loaded): void {
   for (let k = 0; k < req.length; k++) {
     const s = req[k];
     if (!m.opts.some((o) => o.name === s.name))
-      throw new LineError(`${m.name}: option "--${s.name}" must be specified`, m.loc.col, m.name);
+      throw new LineError(`${m.name}: option "--${s.name}" must be specified`, m.col, m.name);
   }
 }
 
 function toLineError(e: unknown, m: Loaded, tok: { c: number; t: string }): LineError {
   if (e instanceof ExtensionError) {
     const o = e.option;
-    return new LineError(`${m.name}: ${e.message}`, o ? o.loc.col : tok.c, o ? `--${o.name} ${o.values.join(' ')}`.trim() : m.name, e.hint);
+    return new LineError(`${m.name}: ${e.message}`, o ? o.col : tok.c, o ? `--${o.name} ${o.values.join(' ')}`.trim() : m.name, e.hint);
   }
   if (e instanceof LineError) return e;
   throw e;
@@ -916,21 +918,21 @@ function isEmptyPlainObject(v: unknown): boolean {
   return true;
 }
 
-function buildMatch(m: Loaded, ctx: BuildContext): MatchUse {
+function buildMatch(m: Loaded, ctx: BuildContext, line: number): MatchUse {
   if (!m.ext) {
-    return { name: m.name, args: undefined, loc: m.loc, unsupported: { reason: `match ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
+    return { name: m.name, args: undefined, line, col: m.col, unsupported: { reason: `match ${m.name} is not modelled by nfsim`, raw: m.raw.join(' ') } };
   }
   checkSpecs(m);
   let args: unknown;
   try {
     args = m.ext.build(m.opts, ctx);
   } catch (e) {
-    throw toLineError(e, m, { c: m.loc.col, t: m.name });
+    throw toLineError(e, m, { c: m.col, t: m.name });
   }
   // a module without options (`-m tcp` alone, as kube-proxy writes it before DNAT) decodes to `{}`: one
   // shared (frozen) object instead of one per rule
   if (isEmptyPlainObject(args)) args = EMPTY_ARGS;
-  const mu: MatchUse = { name: m.name, args, loc: m.loc };
+  const mu: MatchUse = { name: m.name, args, line, col: m.col };
   if (m.implicit) mu.implicit = true;
   return mu;
 }
@@ -950,7 +952,7 @@ export function parseRuleWords(
   const issues: InputIssue[] = [];
   const chains = new Map<string, Chain>(at.table.chains.map((c) => [c.name, c]));
   const env: RuleEnv = { table: at.table, chains, family: at.family, file: at.file, issues };
-  const rule: Rule = { loc: { file: at.file, line: at.line, col: cols[0] ?? 1 }, text: at.text, chain: at.chain, matches: [] };
+  const rule: Rule = { file: at.file, line: at.line, col: cols[0] ?? 1, text: at.text, chain: at.chain, matches: [] };
   const Q: number[] = [];
   quoted.forEach((q, k) => q && Q.push(k));
   try {

@@ -1,6 +1,6 @@
 /** Text summary of a loaded world for `nfsim parse`: what nfsim understood from the dumps. */
 import type { Host, IfAddress, Interface, World } from '../model/host.js';
-import type { Ruleset } from '../model/iptables.js';
+import { locOf, type Ruleset } from '../model/iptables.js';
 import { formatIssue } from '../model/source.js';
 import { formatRoute } from '../parse/ipRouteWrite.js';
 import { formatRule } from '../parse/ipRule.js';
@@ -57,8 +57,8 @@ function rulesetLines(label: string, rs: Ruleset): string[] {
   for (const t of rs.tables)
     for (const c of t.chains)
       for (const r of c.rules) {
-        for (const m of r.matches) if (m.unsupported) unsup.push(`    ${at(m.loc)}: -m ${m.name}: ${m.unsupported.reason}`);
-        if (r.target?.unsupported) unsup.push(`    ${at(r.target.loc)}: -j ${r.target.name}: ${r.target.unsupported.reason}`);
+        for (const m of r.matches) if (m.unsupported) unsup.push(`    ${at(locOf(r, m))}: -m ${m.name}: ${m.unsupported.reason}`);
+        if (r.target?.unsupported) unsup.push(`    ${at(locOf(r, r.target))}: -j ${r.target.name}: ${r.target.unsupported.reason}`);
       }
   if (unsup.length) out.push(`  unsupported extensions in ${label} (${unsup.length}):`, ...unsup);
   return out;

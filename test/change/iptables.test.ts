@@ -6,6 +6,7 @@ import { applyChanges, parseChangeScript } from '../../src/change/index.js';
 import { saveRuleset } from '../../src/parse/iptablesSaveWrite.js';
 import { apply, at, host, oneHost, refusal } from './helpers.js';
 import type { World } from '../../src/model/host.js';
+import { locOf } from '../../src/model/iptables.js';
 
 const save = (w: World, table = 'filter') => {
   const rs = host(w).iptables!;
@@ -38,8 +39,8 @@ iptables --delete BASE 1
   it('added rules are located in the script', () => {
     const r = apply('\niptables -A INPUT -p tcp --dport 80 -j ACCEPT\n');
     const rule = host(r.world).iptables!.tables.find((t) => t.name === 'filter')!.chains[0].rules[1];
-    expect(rule.loc).toMatchObject({ line: 2, col: 1 });
-    expect(rule.target!.loc).toMatchObject({ line: 2, col: 40 });
+    expect(locOf(rule)).toMatchObject({ line: 2, col: 1 });
+    expect(locOf(rule, rule.target!)).toMatchObject({ line: 2, col: 40 });
   });
   it('-N, -E (jumps follow), -X, -F, -P, -Z; user chains listed by name', () => {
     const r = apply(`iptables -N ZED

@@ -12,7 +12,7 @@ export function opts(ext: Extension, text: string): OptionValue[] {
     const name = toks[i].slice(2);
     const spec = ext.options.find((o) => o.name === name || o.aliases?.includes(name));
     if (!spec) throw new Error(`no option ${name} in ${ext.name}`);
-    out.push({ name: spec.name, invert: inv, values: toks.slice(i + 1, i + 1 + spec.args), loc: { file: 't', line: 1, col: 1 } });
+    out.push({ name: spec.name, invert: inv, values: toks.slice(i + 1, i + 1 + spec.args), col: 1 });
     i += spec.args;
     inv = false;
   }

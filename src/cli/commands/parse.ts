@@ -3,6 +3,7 @@ import { saveRuleset } from '../../parse/iptablesSaveWrite.js';
 import { loadWorld } from '../../parse/world.js';
 import { renderParseSummary } from '../../report/parseSummary.js';
 import { stableStringify } from '../../report/traceJson.js';
+import { worldJson } from '../../report/worldJson.js';
 import { CliUsageError, parseArgs } from '../args.js';
 import type { Command } from './index.js';
 
@@ -49,7 +50,7 @@ export const parseCommand: Command = {
     if ([a.flags.json, a.flags.save, a.flags.save6].filter(Boolean).length > 1) throw new CliUsageError('--json, --save and --save6 exclude each other');
     const world = loadWorld(path);
     if (a.flags.json) {
-      process.stdout.write(stableStringify(world) + '\n');
+      process.stdout.write(stableStringify(worldJson(world)) + '\n');
       return 0;
     }
     if (a.flags.save || a.flags.save6) {

@@ -6,7 +6,7 @@
  * interface at once.
  */
 import type { Host, World } from '../../model/host.js';
-import type { Negatable, Rule } from '../../model/iptables.js';
+import { locOf, type Negatable, type Rule } from '../../model/iptables.js';
 import type { SysctlValue } from '../../parse/sysctlView.js';
 import { sysctlView } from '../../engine/sysctl.js';
 import { chainGraph, ruleText } from '../chainGraph.js';
@@ -55,7 +55,7 @@ export function forwardingFindings(host: Host): Finding[] {
   const ifaces = known ? ipInterfaces(host).map((i) => i.name) : [];
   // Interfaces some expectation can arrive on, with forwarding off.
   const offIfaces = ifaces.filter((i) => view.confValue(i, 'forwarding').value === 0 && exp.some((e) => ifaceAdmits(e.inIface, i)));
-  const related = (list: Expectation[]) => list.slice(0, 8).map((e) => ({ what: e.what, loc: e.rule.loc, text: ruleText(e.rule) }));
+  const related = (list: Expectation[]) => list.slice(0, 8).map((e) => ({ what: e.what, loc: locOf(e.rule), text: ruleText(e.rule) }));
   const more = (list: Expectation[]) => (list.length > 8 ? ` (${list.length - 8} more not listed)` : '');
   const severity = noDump ? 'info' : 'warning';
   const nuance = noDump ? '\nThere is no sysctl dump for this host: the values are those of a freshly created network namespace; capture `sysctl -a` to be sure.' : '';

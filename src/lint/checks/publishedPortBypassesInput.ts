@@ -11,7 +11,7 @@
  */
 import { formatIpv4, inNet4 } from '../../model/addr.js';
 import type { Host, World } from '../../model/host.js';
-import type { Rule } from '../../model/iptables.js';
+import { locOf, type Rule } from '../../model/iptables.js';
 import type { MultiportArgs } from '../../ext/match/multiport.js';
 import type { TcpArgs } from '../../ext/match/tcp.js';
 import { hostIndex } from '../../engine/hostIndex.js';
@@ -74,7 +74,7 @@ const sameLoc = (a: { file: string; line: number; col: number }, b: { file: stri
 
 /** The packet went through this host's FORWARD and was not stopped on this host. */
 function passedThrough(o: Outcome, host: string, dnat: Rule): boolean {
-  const dnated = o.trace.some((e) => e.type === 'rule' && e.host === host && sameLoc(e.rule.loc, dnat.loc));
+  const dnated = o.trace.some((e) => e.type === 'rule' && e.host === host && sameLoc(e.rule.loc, dnat));
   const forwarded = o.trace.some((e) => e.type === 'hook' && e.host === host && e.hook === 'FORWARD');
   const stoppedHere = o.verdict.host === host && o.verdict.fate !== 'forwarded';
   return dnated && forwarded && !stoppedHere && o.verdict.fate !== 'unsupported';
@@ -100,7 +100,7 @@ function checkDnat(world: World, host: Host, d: DnatRule): Finding | undefined {
     check: 'published-port-bypasses-input',
     severity: 'info',
     host: host.name,
-    loc: d.rule.loc,
+    loc: locOf(d.rule),
     subject: `-t nat ${ruleText(d.rule)}`,
     message: `${pub.proto}/${pub.port} is published to ${d.toText}, but whether an INPUT firewall is bypassed could not be decided: ${why}`,
     fix: 'add the missing dumps (ip-addr, ip-route) to the world and lint again',
@@ -126,7 +126,7 @@ function checkDnat(world: World, host: Host, d: DnatRule): Finding | undefined {
     check: 'published-port-bypasses-input',
     severity: 'warning',
     host: host.name,
-    loc: d.rule.loc,
+    loc: locOf(d.rule),
     subject: `-t nat ${ruleText(d.rule)}`,
     message:
       `${pub.proto}/${pub.port} on ${formatIpv4(dst)} is published to ${d.toText} and reachable from outside although INPUT would drop it (${drop.text}): ` +

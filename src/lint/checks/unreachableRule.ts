@@ -11,7 +11,7 @@
  *    its nuance, an interface the host does not have.
  */
 import type { Host, World } from '../../model/host.js';
-import type { Chain, Hook, Rule, Table } from '../../model/iptables.js';
+import { locOf, type Chain, type Hook, type Rule, type Table } from '../../model/iptables.js';
 import { findMatch } from '../../ext/registry.js';
 import { hostIndex } from '../../engine/hostIndex.js';
 import type { Dim } from '../../space/box.js';
@@ -105,7 +105,7 @@ interface Ctx {
 }
 
 function finding(ctx: Ctx, r: Rule, message: string, fix: string, related?: Finding['related']): Finding {
-  return { check: 'unreachable-rule', severity: 'warning', host: ctx.host.name, loc: r.loc, subject: `${ctx.table.name === 'filter' ? '' : `-t ${ctx.table.name} `}${ruleText(r)}`, message, fix, ...(related ? { related } : {}) };
+  return { check: 'unreachable-rule', severity: 'warning', host: ctx.host.name, loc: locOf(r), subject: `${ctx.table.name === 'filter' ? '' : `-t ${ctx.table.name} `}${ruleText(r)}`, message, fix, ...(related ? { related } : {}) };
 }
 
 /** Reasons a rule can never match by itself (empty when it can). */
@@ -177,7 +177,7 @@ export function unreachableInTable(host: Host, table: Table): Finding[] {
               ri,
               `rule ${i + 1} of ${c.name} can never match: rule ${j + 1} matches every packet it would, and ${targetWords(rj)}`,
               `${deleteCommand(table.name, ri)}   # or move it above rule ${j + 1}`,
-              [{ what: `shadowed by rule ${j + 1}`, loc: rj.loc, text: ruleText(rj) }],
+              [{ what: `shadowed by rule ${j + 1}`, loc: locOf(rj), text: ruleText(rj) }],
             ),
           );
           break;

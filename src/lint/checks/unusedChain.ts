@@ -3,7 +3,7 @@
  * themselves unreachable jump to) never sees a packet; a referenced chain without rules just returns.
  */
 import type { Host, World } from '../../model/host.js';
-import type { Ruleset } from '../../model/iptables.js';
+import { locOf, type Ruleset } from '../../model/iptables.js';
 import { chainGraph } from '../chainGraph.js';
 import type { Finding, LintCheck } from '../types.js';
 
@@ -41,7 +41,7 @@ export function unusedChainsOf(host: Host, rs: Ruleset, cmd: 'iptables' | 'ip6ta
           subject: `${cmd}${t} chain ${c.name}`,
           message: `chain ${c.name} in table ${table.name} is only reached from ${from.join(', ')}, which no built-in chain leads to: it never sees a packet`,
           fix: `jump to ${from.length === 1 ? from[0] : 'one of them'} from a built-in chain, or delete the chains`,
-          related: refs.map((r) => ({ what: 'referenced by', loc: r.rule.loc, text: `-A ${r.from.name} ${r.rule.text}` })),
+          related: refs.map((r) => ({ what: 'referenced by', loc: locOf(r.rule), text: `-A ${r.from.name} ${r.rule.text}` })),
         });
         continue;
       }
@@ -54,7 +54,7 @@ export function unusedChainsOf(host: Host, rs: Ruleset, cmd: 'iptables' | 'ip6ta
           subject: `${cmd}${t} chain ${c.name}`,
           message: `chain ${c.name} in table ${table.name} is empty: the ${refs.length} rule(s) jumping to it do nothing${refs.some((r) => r.goto) ? ' (a goto to it ends the calling chain as RETURN would)' : ''}`,
           fix: 'nothing to do if rules are added to it at run time (Docker, kube-proxy, fail2ban do)',
-          related: refs.map((r) => ({ what: 'referenced by', loc: r.rule.loc, text: `-A ${r.from.name} ${r.rule.text}` })),
+          related: refs.map((r) => ({ what: 'referenced by', loc: locOf(r.rule), text: `-A ${r.from.name} ${r.rule.text}` })),
         });
       }
     }
