@@ -305,6 +305,9 @@ lab_phase() {
 lab_trace_rules() {
   local h m i
   lab_monitors_stop
+  # (rulesets loaded by iptables-legacy are not nftables: no rule path then, and none is recorded)
+  iptables -V 2>/dev/null | grep -q nf_tables || { lab_log "iptables is not the nf_tables backend: no rule path is recorded"; return 0; }
+  command -v xtables-monitor >/dev/null 2>&1 || { lab_log "no xtables-monitor: no rule path is recorded"; return 0; }
   for h in $LAB_HOSTS; do
     lab_x "$h" nft -f - <<'NFT' || lab_die "nftrace table in $h"
 table ip nfsim_trace

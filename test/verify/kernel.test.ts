@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listScenarios, scenarioStates } from '../../src/scenario/scenario.js';
 
-const root = process.getuid?.() === 0 && ['ip', 'iptables-restore', 'tcpdump', 'python3'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
+const root = process.getuid?.() === 0 && ['ip', 'nstat', 'iptables-restore', 'xtables-monitor', 'nft', 'tcpdump', 'python3'].every((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status === 0);
 const canRun = root || process.env.CI === 'true';
 
 /** Run nfsim without blocking the test worker (a blocked worker misses vitest's RPC deadlines). */
@@ -26,7 +26,7 @@ async function nfsimAsync(args: string[]): Promise<{ status: number; stdout: str
 
 describe('nfsim verify on every scenario', () => {
   if (!canRun) {
-    it('is skipped without root', () => console.log('skipped: nfsim verify needs root and iproute2/iptables/tcpdump/python3'));
+    it('is skipped without root', () => console.log('skipped: nfsim verify needs root and iproute2/iptables/nftables/tcpdump/python3'));
     return;
   }
   // One file, so the labs run one after the other: the drop tracepoint is machine-wide.

@@ -35,9 +35,9 @@ export const verifyCommand: Command = {
       process.stderr.write('nfsim verify needs root: it builds the world in network namespaces on this kernel and sends the packets for real.\n');
       return 2;
     }
-    for (const tool of ['ip', 'iptables-restore', 'tcpdump', 'python3']) {
+    for (const tool of ['ip', 'nstat', 'iptables-restore', 'xtables-monitor', 'nft', 'tcpdump', 'python3']) {
       if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
-        process.stderr.write(`nfsim verify needs ${tool} (Debian: apt-get install iproute2 iptables tcpdump python3)\n`);
+        process.stderr.write(`nfsim verify needs ${tool} (Debian: apt-get install iproute2 iptables nftables tcpdump python3)\n`);
         return 2;
       }
     }
