@@ -111,16 +111,59 @@ interface Loaded {
   specs: SpecTable;
 }
 
-/** A module's options by name (aliases included): as a Map, and as parallel lists for `===` search. */
+/**
+ * The modules a rule loads, in order. A rule's modules live only while the rule is decoded: one list per
+ * dump, reused rule after rule together with its Loaded objects (no list and no module objects per rule).
+ */
+class LoadedModules {
+  readonly items: Loaded[] = [];
+  /** How many of `items` the current rule loaded. */
+  n = 0;
+  add(ext: Extension | undefined, name: string, kind: 'match' | 'target', implicit: boolean, col: number, raw: string[], specs: SpecTable): Loaded {
+    let l = this.items[this.n];
+    if (l === undefined) this.items[this.n] = l = { ext, name, kind, implicit, col, opts: NO_OPTS, raw, specs };
+    else {
+      l.ext = ext;
+      l.name = name;
+      l.kind = kind;
+      l.implicit = implicit;
+      l.col = col;
+      l.opts = NO_OPTS;
+      l.raw = raw;
+      l.specs = specs;
+    }
+    this.n++;
+    return l;
+  }
+}
+
+/** A module's options before the first one: shared, and never written (see withOption). */
+const NO_OPTS: OptionValue[] = Object.freeze([]) as unknown as OptionValue[];
+
+/** `list` and `o` in a new array of their exact size (modules get one to three options: an array that grows
+ * by push would reserve room for 17). */
+function withOption(list: OptionValue[], o: OptionValue): OptionValue[] {
+  const n = list.length;
+  if (n === 0) return [o];
+  if (n === 1) return [list[0], o];
+  const out = list.slice();
+  out.push(o);
+  return out;
+}
+
+/** A module's options by name (aliases included): as a Map, and as parallel lists for `===` search of the
+ * option as written (`--name`, no substring made per option). */
 interface SpecTable {
   map: Map<string, OptionSpec>;
-  names: string[];
+  /** `--` + each name of `map` */
+  longNames: string[];
   specs: OptionSpec[];
 }
 
-function specTableGet(t: SpecTable, name: string): OptionSpec | undefined {
-  const names = t.names;
-  for (let i = 0; i < names.length; i++) if (names[i] === name) return t.specs[i];
+/** The spec of the option written `opt` (`--name`), by exact name. */
+function specTableGet(t: SpecTable, opt: string): OptionSpec | undefined {
+  const names = t.longNames;
+  for (let i = 0; i < names.length; i++) if (names[i] === opt) return t.specs[i];
   return undefined;
 }
 
@@ -132,7 +175,7 @@ function specMap(ext: Extension): SpecTable {
       map.set(s.name, s);
       for (const a of s.aliases ?? []) map.set(a, s);
     }
-    m = { map, names: [...map.keys()], specs: [...map.values()] };
+    m = { map, longNames: [...map.keys()].map((k) => '--' + k), specs: [...map.values()] };
     specCache.set(ext, m);
   }
   return m;
@@ -187,6 +230,8 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   let table: Table | undefined;
   let chainsByName = new Map<string, Chain>();
   let lastChain: Chain | undefined;
+  /** Index in table.chains of the chain the rules of the dump have reached (see the `rule` case). */
+  let chainCursor = -1;
   let deferred: DeferredTarget[] = [];
   let lineCount = 0;
   let seenAnyTable = false;
@@ -279,6 +324,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         if (l.rest.trim() !== '') issue('error', l.line, 2 + l.name.length, l.rest.trim(), `unexpected text after table name`);
         chainsByName = new Map();
         lastChain = undefined;
+        chainCursor = -1;
         seenAnyTable = true;
         tableLine = l.line;
         break;
@@ -348,7 +394,19 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           }
         }
         // iptables-save groups rules by chain: most lines continue the chain of the line before
-        let ch = lastChain !== undefined && lastChain.name === chainName ? lastChain : chainsByName.get(chainName);
+        let ch = lastChain !== undefined && lastChain.name === chainName ? lastChain : undefined;
+        if (ch === undefined) {
+          // iptables-save prints the rules chain by chain in the order it declares the chains (skipping the
+          // chains without rules): look a few declarations further before searching by name
+          const cs = table.chains;
+          for (let k = chainCursor + 1; k < cs.length && k <= chainCursor + 4; k++)
+            if (cs[k].name === chainName) {
+              ch = cs[k];
+              chainCursor = k;
+              break;
+            }
+          ch ??= chainsByName.get(chainName);
+        }
         if (!ch && (BUILTIN_CHAINS[table.name] as readonly string[]).includes(chainName)) {
           // built-in chains exist in every table: iptables-restore accepts `-A INPUT` without `:INPUT`
           ch = { name: chainName, builtin: true, policy: 'ACCEPT', declared: false, loc: { file, line: l.line, col: C[1] }, rules: [] };
@@ -423,9 +481,10 @@ let lkSpec: OptionSpec = undefined as unknown as OptionSpec;
  * Find an option spec: exact name, else unique prefix (getopt_long abbreviations). Returns true (found:
  * lkMod/lkSpec are set), false (no such option) or the ambiguous candidates.
  */
-function lookupOption(name: string, loaded: Loaded[]): boolean | string[] {
-  for (let i = loaded.length - 1; i >= 0; i--) {
-    const s = specTableGet(loaded[i].specs, name);
+function lookupOption(opt: string, mods: LoadedModules): boolean | string[] {
+  const loaded = mods.items;
+  for (let i = mods.n - 1; i >= 0; i--) {
+    const s = specTableGet(loaded[i].specs, opt);
     if (s) {
       lkMod = loaded[i];
       lkSpec = s;
@@ -433,8 +492,9 @@ function lookupOption(name: string, loaded: Loaded[]): boolean | string[] {
     }
   }
   // getopt_long: unique abbreviation across all long options (built-in ones included)
+  const name = opt.slice(2);
   const cands: { mod: Loaded; spec: OptionSpec; key: string }[] = [];
-  for (let i = loaded.length - 1; i >= 0; i--)
+  for (let i = mods.n - 1; i >= 0; i--)
     for (const [k, s] of loaded[i].specs.map) if (k.startsWith(name)) cands.push({ mod: loaded[i], spec: s, key: k });
   const builtinCands = BUILTIN_LONG.filter((b) => b.slice(2).startsWith(name));
   if (cands.length === 0) return false;
@@ -457,7 +517,7 @@ interface DeferredTarget {
 
 /** Shared by every module of a rule whose option list is never appended to (known modules). */
 const NO_RAW: string[] = [];
-const NO_SPECS: SpecTable = { map: new Map(), names: [], specs: [] };
+const NO_SPECS: SpecTable = { map: new Map(), longNames: [], specs: [] };
 
 /** Per-file state of the rule decoder (one object for the whole dump instead of closures per rule). */
 interface RuleEnv {
@@ -469,6 +529,9 @@ interface RuleEnv {
   /** `-s`/`-d` values already decoded in this dump, by text and negation (the model is immutable: equal
    * addresses share one object, which keeps a large dump's model small). */
   nets?: [Map<string, Negatable<IpNet>>, Map<string, Negatable<IpNet>>];
+  /** Reused by every rule of the dump. */
+  mods?: LoadedModules;
+  ctx?: RuleBuildContext;
 }
 
 /** `-p` values (immutable, shared by every rule): [plain, negated] by protocol name. */
@@ -488,19 +551,30 @@ function netValue(env: RuleEnv, text: string, invert: boolean): Negatable<IpNet>
   return v;
 }
 
-/** The BuildContext handed to extension modules; `warn` records a warning located at the rule. */
+/** The BuildContext handed to extension modules; `warn` records a warning located at the rule. One per dump,
+ * set for each rule before its modules are built (a module reads it while it builds, and keeps nothing). */
 class RuleBuildContext implements BuildContext {
+  table = '';
+  chain = '';
+  protocol: { value: string; invert: boolean } | undefined = undefined;
+  private line = 0;
+  private col = 0;
+  private ruleText = '';
   constructor(
     readonly family: 4 | 6,
-    readonly table: string,
-    readonly chain: string,
-    readonly protocol: { value: string; invert: boolean } | undefined,
     private readonly issues: InputIssue[],
     private readonly file: string,
-    private readonly line: number,
-    private readonly col: number,
-    private readonly ruleText: string,
   ) {}
+  /** For the rule about to be built. */
+  setRule(table: string, rule: Rule, line: number, col: number): this {
+    this.table = table;
+    this.chain = rule.chain;
+    this.protocol = rule.protocol; // shared and never written (protocolValue())
+    this.line = line;
+    this.col = col;
+    this.ruleText = rule.text;
+    return this;
+  }
   warn(message: string, hint?: string): void {
     this.issues.push({ severity: 'warning', loc: { file: this.file, line: this.line, col: this.col }, text: this.ruleText, message, hint });
   }
@@ -531,13 +605,11 @@ function oldInvert(T: string[], C: number[], Q: number[] | null, i: number, optT
   return i;
 }
 
-function loadMatch(name: string, c: number, implicit: boolean, env: RuleEnv, line: number, loaded: Loaded[]): Loaded {
+function loadMatch(name: string, c: number, implicit: boolean, env: RuleEnv, mods: LoadedModules): Loaded {
   const ext = findMatchRecent(name, env.family);
-  const l: Loaded = { ext, name, kind: 'match', implicit, col: c, opts: [], raw: ext ? NO_RAW : [], specs: ext ? specMap(ext) : NO_SPECS };
   if (!ext && !KNOWN_UPSTREAM_MATCHES.has(name))
     throw new LineError(`Couldn't load match \`${name}':No such file or directory`, c, name, 'no iptables match module has this name');
-  loaded.push(l);
-  return l;
+  return mods.add(ext, name, 'match', implicit, c, ext ? NO_RAW : [], ext ? specMap(ext) : NO_SPECS);
 }
 
 const SEEN_BIT: Record<string, number> = { p: 1, s: 2, d: 4, i: 8, o: 16 };
@@ -554,7 +626,9 @@ function parseRuleBody(
   line: number,
 ): DeferredTarget | undefined {
   const { table, chains, family, file, issues } = env;
-  const loaded: Loaded[] = [];
+  const mods = (env.mods ??= new LoadedModules());
+  mods.n = 0;
+  const loaded = mods.items;
   let invert = false;
   let invertC = 0; // column of the pending `!` (0: none)
   let targetName: string | undefined;
@@ -598,12 +672,11 @@ function parseRuleBody(
     }
     if (b === undefined && long && optName.length > 2) {
       // builtin long abbreviation only if no module option matches exactly
-      const name = optName.slice(2);
       let exact = false;
-      for (let k = 0; k < loaded.length; k++) if (specTableGet(loaded[k].specs, name)) { exact = true; break; }
+      for (let k = 0; k < mods.n; k++) if (specTableGet(loaded[k].specs, optName)) { exact = true; break; }
       if (!exact && !lastUnknown) {
         const bc = BUILTIN_LONG.filter((x) => x.startsWith(optName));
-        const modc = lookupOption(name, loaded);
+        const modc = lookupOption(optName, mods);
         if (bc.length === 1 && !modc) b = BUILTIN_MAP.get(bc[0]);
       }
     }
@@ -711,7 +784,7 @@ function parseRuleBody(
           i++;
           if (b === 'm') {
             if (invert) throw new LineError('unexpected ! flag before --match', invertC || c, '!');
-            lastUnknown = loadMatch(argT, argC, false, env, line, loaded);
+            lastUnknown = loadMatch(argT, argC, false, env, mods);
             if (lastUnknown.ext) lastUnknown = undefined;
             continue;
           }
@@ -725,15 +798,10 @@ function parseRuleBody(
             targetChain = chains.get(argT);
             const ext = targetChain ? undefined : findTargetRecent(argT, family);
             if (ext) {
-              const l: Loaded = { ext, name: ext.name, kind: 'target', implicit: false, col: argC, opts: [], raw: NO_RAW, specs: specMap(ext) };
-              loaded.push(l);
-              targetMod = l;
+              targetMod = mods.add(ext, ext.name, 'target', false, argC, NO_RAW, specMap(ext));
               lastUnknown = undefined;
             } else if (!targetChain && KNOWN_UPSTREAM_TARGETS.has(argT)) {
-              const l: Loaded = { ext: undefined, name: argT, kind: 'target', implicit: false, col: argC, opts: [], raw: [], specs: NO_SPECS };
-              loaded.push(l);
-              targetMod = l;
-              lastUnknown = l;
+              targetMod = lastUnknown = mods.add(undefined, argT, 'target', false, argC, [], NO_SPECS);
             }
           }
           continue;
@@ -741,8 +809,7 @@ function parseRuleBody(
       }
     }
     if (long && t.length > 2) {
-      const name = optName.slice(2);
-      let found = lookupOption(name, loaded);
+      let found = lookupOption(optName, mods);
       if (found === false && !implicitProtoLoaded && protoText !== undefined && !lastUnknown) {
         // iptables: an unknown option makes it try the match named after -p
         const pn = protoNumberRecent(protoText)!;
@@ -750,9 +817,9 @@ function parseRuleBody(
         const ext = pm ? findMatchRecent(pm, family) : undefined;
         if (ext && !protoInvert) {
           implicitProtoLoaded = true;
-          lastUnknown = loadMatch(pm!, c, true, env, line, loaded);
+          lastUnknown = loadMatch(pm!, c, true, env, mods);
           if (lastUnknown.ext) lastUnknown = undefined;
-          found = lookupOption(name, loaded);
+          found = lookupOption(optName, mods);
         }
       }
       if (found !== true && found !== false) throw new LineError(`option "${t}" is ambiguous; possibilities: ${found.join(' ')}`, c, t);
@@ -771,7 +838,7 @@ function parseRuleBody(
           // a `!` followed by a value (old syntax) also belongs here
           continue;
         }
-        throw new LineError(`unknown option "${t}"`, c, t, hintFor(t, loaded));
+        throw new LineError(`unknown option "${t}"`, c, t, hintFor(t, loaded.slice(0, mods.n)));
       }
       const mod = lkMod;
       const spec = lkSpec;
@@ -786,22 +853,27 @@ function parseRuleBody(
       const inv2 = inv || invert;
       invert = false;
       if (inv2 && !spec.invertible) throw new LineError(`cannot have ! before --${spec.name}`, invertC || c, '!', `--${spec.name} of ${mod.name} cannot be negated`);
-      const values: string[] = [];
-      if (inlineVal !== undefined) values.push(inlineVal);
-      while (values.length < spec.args) {
+      // the values (at most two), then an array of their exact size
+      let v0 = inlineVal;
+      let v1: string | undefined;
+      let nv = inlineVal !== undefined ? 1 : 0;
+      while (nv < spec.args) {
         if (j >= n) throw new LineError(`option "--${spec.name}" requires ${spec.args === 2 ? 'two arguments' : 'an argument'}`, c, t);
         const a = T[j];
-        if (spec.args === 2 && values.length === 1 && a.startsWith('-') && !isQuoted(Q, j) && a.length > 1 && !/^-[0-9]/.test(a))
+        if (spec.args === 2 && nv === 1 && a.startsWith('-') && !isQuoted(Q, j) && a.length > 1 && !/^-[0-9]/.test(a))
           throw new LineError(`option "--${spec.name}" requires two arguments`, c, t);
-        values.push(a);
+        if (nv === 0) v0 = a;
+        else v1 = a;
+        nv++;
         j++;
       }
+      const values: string[] = nv === 0 ? [] : nv === 1 ? [v0!] : [v0!, v1!];
       const opts = mod.opts;
       if (!spec.multi) for (let k = 0; k < opts.length; k++) if (opts[k].name === spec.name) throw new LineError(`option "--${spec.name}" can only be used once`, c, t);
       if (spec.excludes)
         for (const ex of spec.excludes)
           for (let k = 0; k < opts.length; k++) if (opts[k].name === ex) throw new LineError(`option "--${spec.name}" cannot be used together with "--${ex}"`, c, t);
-      opts.push({ name: spec.name, invert: inv2, values, col: c });
+      mod.opts = withOption(opts, { name: spec.name, invert: inv2, values, col: c });
       i = j;
       continue;
     }
@@ -816,18 +888,14 @@ function parseRuleBody(
   if (invert) throw new LineError('`!` at the end of the rule', invertC || 1, '!');
 
   // build modules
-  const ctx = new RuleBuildContext(
-    family, table.name, rule.chain,
-    rule.protocol, // shared and never written (protocolValue())
-    issues, file, line, C[start - 2] ?? 1, rule.text,
-  );
+  const ctx = (env.ctx ??= new RuleBuildContext(family, issues, file)).setRule(table.name, rule, line, C[start - 2] ?? 1);
   // the match list at its exact size (a dump's model holds one per rule)
   let nm = 0;
-  for (let k = 0; k < loaded.length; k++) if (!(loaded[k].kind === 'target' && targetName !== undefined)) nm++;
+  for (let k = 0; k < mods.n; k++) if (!(loaded[k].kind === 'target' && targetName !== undefined)) nm++;
   if (nm > 0) {
     const matches: MatchUse[] = new Array(nm);
     let at = 0;
-    for (let k = 0; k < loaded.length; k++) {
+    for (let k = 0; k < mods.n; k++) {
       const m = loaded[k];
       if (m.kind === 'target' && targetName !== undefined) continue;
       matches[at++] = buildMatch(m, ctx, line);
