@@ -10,6 +10,7 @@ import { formatRule } from '../parse/ipRule.js';
 import { saveRuleset } from '../parse/iptablesSaveWrite.js';
 import type { Query } from '../parse/queries.js';
 import { formatIpv4 } from '../model/addr.js';
+import type { LabSender } from './answers.js';
 
 export interface LabScript {
   text: string;
@@ -244,4 +245,13 @@ function outsideProbe(world: World, qu: Query, far: { host: string; iface: strin
   // From a modelled neighbour that does not own the source, an answer may wait for ARP that nobody answers
   // (NEIGH_FAILED after about 3 s of probes): the window is long enough to see it.
   return { sender, proto: 'l2', args: [dev, smac, dmac, opt.join(','), ...l4], len: p.length, wait: far ? 3.6 : undefined };
+}
+
+/** Who sends the packet in the lab (for the answers that come back to it), as labProbe() decides with `outside`. */
+export function labSender(world: World, qu: Query): LabSender {
+  const o = qu.spec.origin;
+  const p = labProbe(world, qu, { outside: true });
+  if ('why' in p) return { kind: 'frame' };
+  if (p.proto !== 'l2') return { kind: 'socket', host: p.sender };
+  return o.kind === 'arrive' && !linkOf(world, o.host, o.iface) ? { kind: 'outside', host: o.host, iface: o.iface } : { kind: 'frame' };
 }

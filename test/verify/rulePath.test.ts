@@ -10,7 +10,7 @@ import { compareNstat, pathCounters, type NstatDeltas } from '../../src/verify/n
 const DIR = 'test/verify/outside';
 const world = loadWorld(`${DIR}/world`);
 const queries = parseQueries(readFileSync(`${DIR}/queries`, 'utf8'), 'queries');
-const kernel = JSON.parse(readFileSync(`${DIR}/kernel/world.json`, 'utf8')) as { queries: { packet: string; rulePath: RulePaths; nstat: NstatDeltas }[] };
+const kernel = JSON.parse(readFileSync(`${DIR}/kernel/world.json`, 'utf8')) as { queries: { packet: string; rulePath: RulePaths; nstat: NstatDeltas }[]; counters: Record<string, string> };
 const { results } = runQueries(world, queries, undefined, { trace: true, closeSenders: true });
 const sim = results.map((r) => simRulePaths([r.result.outcomes[0]]));
 
@@ -30,6 +30,11 @@ describe('rule paths', () => {
     ]);
     expect(syn[0].steps[0]).toMatchObject({ verdict: 'ACCEPT', text: '-A PREROUTING -d 198.51.100.1/32 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 10.0.2.2:80' });
     expect(syn[1].flags).toBe('SA');
+  });
+
+  it('the trace table is not part of the ruleset under test: iptables-save after the packets does not show it', () => {
+    expect(kernel.counters.r).toContain('-A IN-UPLINK');
+    for (const h of Object.keys(kernel.counters)) expect(kernel.counters[h]).not.toMatch(/nfsim_trace|nftrace|TRACE/);
   });
 
   it("nfsim's rule paths are the kernel's for every packet of the world", () => {

@@ -9,7 +9,8 @@ import { parseQueries } from '../../parse/queries.js';
 import { verdictLine } from '../../report/traceText.js';
 import { stableStringify } from '../../report/traceJson.js';
 import { compareWithKernel, type KernelRecord } from '../../scenario/scenario.js';
-import { labScript } from '../../verify/labScript.js';
+import { labScript, labSender } from '../../verify/labScript.js';
+import { compareAnswers, type AnswerDifference } from '../../verify/answers.js';
 import { compareConntrack, compareCounters } from '../../verify/stateCompare.js';
 import { compareRulePaths, formatRulePathDifference, simRulePaths, type RulePathDifference, type RulePaths } from '../../verify/rulePath.js';
 import { compareNstat, pathCounters, type NstatDeltas, type NstatDifference } from '../../verify/nstat.js';
@@ -57,7 +58,7 @@ export const verifyCommand: Command = {
       // (rulePath and nstat per query: recorded by this lab; older records lack them and they are then not compared)
       const kernel = JSON.parse(readFileSync(join(dir, 'kernel', 'world.json'), 'utf8')) as KernelRecord & {
         conntrack?: Record<string, string>;
-        queries: (KernelRecord['queries'][number] & { rulePath?: RulePaths; nstat?: NstatDeltas })[];
+        queries: (Omit<KernelRecord['queries'][number], 'seen'> & { rulePath?: RulePaths; nstat?: NstatDeltas; seen?: { host: string; iface: string; dir: string; summary: string }[] })[];
       };
       // The lab's probes are one-shot: each closes its socket after its packet (and answers).
       const { results, state } = runQueries(world, script.sent, undefined, { closeSenders: true });
@@ -72,22 +73,24 @@ export const verifyCommand: Command = {
       if (!a.flags.json) process.stdout.write(`kernel: ${kernel.kernel ?? '?'}, ${kernel.iptables ?? ''}\n`);
       results.forEach((res, i) => {
         const k = kernel.queries[i];
-        const miss = compareWithKernel(res.result.outcomes[0]?.verdict, k, res.query.spec.text);
-        // The probe's own later packets, when the engine simulates them (a connected TCP probe's ACK and RST).
-        const followUps = ((res as { followUps?: { outcomes: Outcome[] }[] }).followUps ?? []).map((f) => f.outcomes[0]).filter((o): o is Outcome => !!o);
+        // The probe's own later packets, which the engine simulates (a connected TCP probe's ACK and RST).
+        const followUps = (res.followUps ?? []).map((f) => f.outcomes[0]).filter((o): o is Outcome => !!o);
+        const miss = compareWithKernel(res.result.outcomes[0]?.verdict, k, res.query.spec.text, followUps.map((o) => o.verdict));
         const first = res.result.outcomes[0];
         const simPaths = first ? simRulePaths([first, ...followUps]) : {};
         const pathDiffs: RulePathDifference[] = k?.rulePath ? compareRulePaths(simPaths, k.rulePath, followUps.length > 0) : [];
-        const nstatDiffs: NstatDifference[] = first ? compareNstat([first.verdict], k?.nstat) : [];
-        if (miss || pathDiffs.length || nstatDiffs.length) diff++;
+        const nstatDiffs: NstatDifference[] = first ? compareNstat([first.verdict, ...followUps.map((o) => o.verdict)], k?.nstat) : [];
+        const answerDiff: AnswerDifference | undefined = first && !miss ? compareAnswers(first.verdict, labSender(world, res.query), k) : undefined;
+        const answerMiss = answerDiff ? `answers back at ${answerDiff.at}: nfsim ${answerDiff.nfsim.join('; ') || 'none'}; kernel ${answerDiff.kernel.join('; ') || 'none'}` : undefined;
+        if (miss || answerMiss || pathDiffs.length || nstatDiffs.length) diff++;
         if (a.flags.json) {
           rows.push({
             packet: res.query.spec.text,
             nfsim: res.result.outcomes.map((o) => o.verdict),
             nfsimRulePath: simPaths,
             kernel: k,
-            agree: !miss && !pathDiffs.length && !nstatDiffs.length,
-            difference: miss,
+            agree: !miss && !answerMiss && !pathDiffs.length && !nstatDiffs.length,
+            difference: miss ?? answerMiss,
             rulePathDifferences: pathDiffs,
             nstatDifferences: nstatDiffs,
           });
@@ -98,12 +101,13 @@ export const verifyCommand: Command = {
           .map(([h, d]) => [h, Object.entries(pathCounters(d)).map(([c, n]) => `${c} +${n}`)] as const)
           .filter(([, l]) => l.length)
           .map(([h, l]) => `${h}: ${l.join(', ')}`);
-        const verdictText = miss ? `✗ ${miss}` : pathDiffs.length ? '✗ rule path differs' : nstatDiffs.length ? '✗ counters differ' : '✓ agree';
+        const fateMiss = miss ?? answerMiss;
+        const verdictText = fateMiss ? `✗ ${fateMiss}` : pathDiffs.length ? '✗ rule path differs' : nstatDiffs.length ? '✗ counters differ' : '✓ agree';
         process.stdout.write(`${String(i + 1).padStart(3)}  ${res.query.spec.text}\n     nfsim:  ${res.result.outcomes.map((o) => verdictLine(o.verdict)).join(' | ')}\n     kernel: ${kd.join('; ') || 'nothing observed'}\n`);
         if (counters.length) process.stdout.write(`     nstat:  ${counters.join('; ')}\n`);
         for (const d of pathDiffs) process.stdout.write(formatRulePathDifference(d));
         for (const d of nstatDiffs) process.stdout.write(`     counter ${d.counter} on ${d.host}: nfsim ${d.why} counts it; the kernel's delta is ${d.kernel}\n`);
-        if (miss && (pathDiffs.length || nstatDiffs.length)) process.stdout.write(`     ✗ ${miss}\n`);
+        if (fateMiss && (pathDiffs.length || nstatDiffs.length)) process.stdout.write(`     ✗ ${fateMiss}\n`);
         else process.stdout.write(`     ${verdictText}\n`);
       });
       if (a.flags.json) {
