@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -49,9 +49,21 @@ export const verifyCommand: Command = {
     mkdirSync(dir, { recursive: true });
     try {
       writeFileSync(join(dir, 'build.sh'), script.text);
-      const r = spawnSync('bash', [join(dir, 'build.sh')], { env: { ...process.env, NFSIM_LAB: labDir(), LAB_SCEN: dir }, encoding: 'utf8', maxBuffer: 1 << 26 });
+      // Ctrl-C reaches the lab too (same process group): its EXIT trap removes the namespaces, processes and
+      // trace instance; nfsim waits for it, then removes its own directory.
+      const wait = () => undefined;
+      process.on('SIGINT', wait);
+      process.on('SIGTERM', wait);
+      let r: SpawnSyncReturns<string>;
+      try {
+        r = spawnSync('bash', [join(dir, 'build.sh')], { env: { ...process.env, NFSIM_LAB: labDir(), LAB_SCEN: dir }, encoding: 'utf8', maxBuffer: 1 << 26 });
+      } finally {
+        process.off('SIGINT', wait);
+        process.off('SIGTERM', wait);
+      }
       if (r.status !== 0) {
-        process.stderr.write(`nfsim verify: building or probing the world failed:\n${r.stderr.split('\n').slice(-15).join('\n')}\n`);
+        const why = r.status === 1 && /\bERROR\b/.test(r.stderr) ? 'building or probing the world failed' : r.signal || r.status !== 1 ? 'the lab was stopped' : 'the lab was interrupted or failed';
+        process.stderr.write(`nfsim verify: ${why} (its namespaces are removed):\n${r.stderr.split('\n').slice(-15).join('\n')}\n`);
         return 2;
       }
       // (lab_finish also records each host's `conntrack -L`)
