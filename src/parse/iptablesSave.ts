@@ -61,8 +61,15 @@ const SHORT_WITH_ARG = new Set(['p', 's', 'd', 'i', 'o', 'j', 'g', 'm']);
 const BUILTIN_BY_LEN: [string, string][][] = [];
 for (const [k, v] of Object.entries(BUILTIN)) (BUILTIN_BY_LEN[k.length] ??= []).push([k, v]);
 
+/** The canonical name of a short built-in option by its letter's code (`-A` -> 'A'). */
+const BUILTIN_SHORT: (string | undefined)[] = [];
+for (const [k, v] of Object.entries(BUILTIN)) if (k.length === 2) BUILTIN_SHORT[k.charCodeAt(1)] = v;
+
 /** BUILTIN_MAP.get(t) */
 function builtinOption(t: string): string | undefined {
+  // most tokens are short options or values: decided by their characters, without a string comparison
+  if (t.length === 2) return t.charCodeAt(0) === 45 /* - */ ? BUILTIN_SHORT[t.charCodeAt(1)] : undefined;
+  if (t.charCodeAt(0) !== 45 || t.charCodeAt(1) !== 45) return undefined;
   const l = BUILTIN_BY_LEN[t.length];
   if (l === undefined) return undefined;
   for (let i = 0; i < l.length; i++) if (l[i][0] === t) return l[i][1];
@@ -134,6 +141,33 @@ class LoadedModules {
     }
     this.n++;
     return l;
+  }
+}
+
+/** chains.get(name), remembering the last few chains found: a few chains are the targets of most jumps
+ * (kube-proxy's KUBE-MARK-MASQ: one rule in three), and a search of a large Map is slow. */
+class RecentChains {
+  private readonly names: string[] = [];
+  private readonly found: Chain[] = [];
+  private next = 0;
+  private of: Map<string, Chain> | undefined;
+  get(chains: Map<string, Chain>, name: string): Chain | undefined {
+    if (this.of !== chains) {
+      // another table
+      this.of = chains;
+      this.names.length = 0;
+      this.found.length = 0;
+      this.next = 0;
+    }
+    const names = this.names;
+    for (let i = 0; i < names.length; i++) if (names[i] === name) return this.found[i];
+    const c = chains.get(name);
+    if (c !== undefined) {
+      names[this.next] = name;
+      this.found[this.next] = c;
+      this.next = (this.next + 1) & 3;
+    }
+    return c;
   }
 }
 
@@ -341,7 +375,12 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           issue('error', l.line, 2, lineText(l.line).trim(), 'empty chain name');
           break;
         }
-        if (chainsByName.has(l.name)) {
+        // one Map operation per declaration: a set that does not grow the map met an earlier declaration
+        const ch: Chain = { name: l.name, builtin, declared: true, loc, rules: [] };
+        const known = chainsByName.size;
+        chainsByName.set(ch.name, ch);
+        if (chainsByName.size === known) {
+          chainsByName.set(ch.name, table.chains.find((c) => c.name === ch.name)!);
           issue('error', l.line, 2, l.name, `chain '${l.name}' declared twice in table ${table.name}`);
           break;
         }
@@ -354,11 +393,9 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         }
         if (l.name.length > 28) issue('error', l.line, 2, l.name, `chain name '${l.name}' too long (must be under 29 chars)`);
         if (l.rest.trim() !== '') issue('error', l.line, 1, l.rest.trim(), 'unexpected text after chain declaration');
-        const ch: Chain = { name: l.name, builtin, declared: true, loc, rules: [] };
         if (policy) ch.policy = policy;
         if (l.counters) ch.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
         table.chains.push(ch);
-        chainsByName.set(ch.name, ch);
         break;
       }
       case 'commit':
@@ -531,6 +568,7 @@ interface RuleEnv {
   nets?: [Map<string, Negatable<IpNet>>, Map<string, Negatable<IpNet>>];
   /** Reused by every rule of the dump. */
   mods?: LoadedModules;
+  jumps?: RecentChains;
   ctx?: RuleBuildContext;
 }
 
@@ -795,7 +833,7 @@ function parseRuleBody(
           targetC = argC;
           if (b === 'j' && !isVerdict(argT)) {
             // a chain of this table wins over a target module of the same name
-            targetChain = chains.get(argT);
+            targetChain = (env.jumps ??= new RecentChains()).get(chains, argT);
             const ext = targetChain ? undefined : findTargetRecent(argT, family);
             if (ext) {
               targetMod = mods.add(ext, ext.name, 'target', false, argC, NO_RAW, specMap(ext));
