@@ -14,6 +14,7 @@ import {
   TABLE_NAMES,
   type Backend,
   type Chain,
+  type Counters,
   type MatchUse,
   type Negatable,
   type Rule,
@@ -300,6 +301,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
 
   const finishTable = () => {
     if (!table) return;
+    if (lastChain !== undefined) fitRules(lastChain);
     for (const d of deferred) {
       if (chainsByName.has(d.name)) continue;
       const r = d.rule;
@@ -375,8 +377,9 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           issue('error', l.line, 2, lineText(l.line).trim(), 'empty chain name');
           break;
         }
-        // one Map operation per declaration: a set that does not grow the map met an earlier declaration
-        const ch: Chain = { name: l.name, builtin, declared: true, loc, rules: [] };
+        // one Map operation per declaration: a set that does not grow the map met an earlier declaration.
+        // Every field from the start (as for rules: no second block for the fields set below).
+        const ch: Chain = { name: l.name, builtin, policy: undefined, counters: undefined, declared: true, loc, rules: [] };
         const known = chainsByName.size;
         chainsByName.set(ch.name, ch);
         if (chainsByName.size === known) {
@@ -394,7 +397,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
         if (l.name.length > 28) issue('error', l.line, 2, l.name, `chain name '${l.name}' too long (must be under 29 chars)`);
         if (l.rest.trim() !== '') issue('error', l.line, 1, l.rest.trim(), 'unexpected text after chain declaration');
         if (policy) ch.policy = policy;
-        if (l.counters) ch.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
+        if (l.counters) ch.counters = countersOf(l.counters);
         table.chains.push(ch);
         break;
       }
@@ -454,6 +457,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           issue('error', l.line, C[1], chainName, `Chain '${chainName}' does not exist`, `declare it with ":${chainName} - [0:0]" before the rules (iptables-restore refuses the line)`);
           break;
         }
+        if (lastChain !== ch && lastChain !== undefined) fitRules(lastChain);
         lastChain = ch;
         // Every field of a rule from the start (undefined when absent, which JSON and the model's readers
         // treat as absent): one object of one shape per rule, without a second block for the fields a rule
@@ -476,7 +480,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           target: undefined,
         };
         if (l.counters) {
-          rule.counters = { packets: Number(l.counters[0]), bytes: Number(l.counters[1]) };
+          rule.counters = countersOf(l.counters);
           rs.hasCounters = true;
         }
         addRule(rule, ch, l, at, insertPos);
@@ -508,6 +512,20 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   if (issues.some((i) => i.severity === 'error')) throw new InputError(issues);
   rs.issues = issues;
   return rs;
+}
+
+/** `[0:0]`, the counters of nearly every chain declaration: one shared object (the model is never written
+ * in place). */
+const ZERO_COUNTERS: Counters = Object.freeze({ packets: 0, bytes: 0 }) as Counters;
+
+function countersOf(c: [string, string]): Counters {
+  return c[0] === '0' && c[1] === '0' ? ZERO_COUNTERS : { packets: Number(c[0]), bytes: Number(c[1]) };
+}
+
+/** The chain's rule list at its exact size once its rules (the dump writes them together) are read: a list
+ * that grew by push reserves room for 17 rules, and most chains of a large dump have one to three. */
+function fitRules(ch: Chain): void {
+  if (ch.rules.length < 17) ch.rules = ch.rules.slice();
 }
 
 /** Result slots of lookupOption (avoids an object per option occurrence). */
@@ -1038,7 +1056,8 @@ function buildMatch(m: Loaded, ctx: BuildContext, line: number): MatchUse {
   // a module without options (`-m tcp` alone, as kube-proxy writes it before DNAT) decodes to `{}`: one
   // shared (frozen) object instead of one per rule
   if (isEmptyPlainObject(args)) args = EMPTY_ARGS;
-  const mu: MatchUse = { name: m.name, args, line, col: m.col };
+  // the module's own name string when it is the one written (not one copy per rule)
+  const mu: MatchUse = { name: m.ext.name === m.name ? m.ext.name : m.name, args, line, col: m.col };
   if (m.implicit) mu.implicit = true;
   return mu;
 }
