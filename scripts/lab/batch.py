@@ -62,6 +62,7 @@ class Lab:
         self.tmp = tempfile.mkdtemp(prefix="nfsim-batch-")
         self.namespaces = []
         self.socks = []
+        self.udp_servers = {}  # (world, host, addr, port) -> unconnected UDP listener socket
         self.tfs = None
         self.trace = None
         self.sel = selectors.DefaultSelector()
@@ -162,6 +163,8 @@ class Lab:
                         s.bind((l["addr"], l["port"]))
                         if l.get("peer"):
                             s.connect((l["peer"], int(l["pport"])))
+                        else:
+                            self.udp_servers[(w["id"], h, l["addr"], l["port"])] = s
                     s.setblocking(False)
                     self.socks.append(s)
                     self.sel.register(s, selectors.EVENT_READ, ("lst", w["id"], h, "%s:%s:%d" % (l["proto"], l["addr"], l["port"]), l["proto"]))
@@ -237,6 +240,20 @@ class Lab:
                 else:
                     res["result"] = res["error"] = errno.errorcode.get(e, str(e))
                     s.close()
+            elif q["proto"] == "udp" and self.server_socket(w, q):
+                # a datagram from a server's port is sent by that server socket (as nfsim reads such a packet:
+                # a reply), not by a second socket bound beside it that would take the server's traffic
+                try:
+                    data = b"n" * max(0, int(q.get("len") or 39) - 28)
+                    if a[0] != "0.0.0.0":
+                        # from the given address (IP_PKTINFO's ipi_spec_dst), not the one routing would choose
+                        pkt = struct.pack("i4s4s", 0, socket.inet_aton(a[0]), b"\0" * 4)
+                        self.server_socket(w, q).sendmsg([data], [(socket.IPPROTO_IP, 8, pkt)], 0, (a[2], int(a[3])))
+                    else:
+                        self.server_socket(w, q).sendto(data, (a[2], int(a[3])))
+                    res["result"] = "sent"
+                except OSError as x:
+                    res["result"] = res["error"] = errno.errorcode.get(x.errno, str(x.errno))
             elif q["proto"] == "udp":
                 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -269,6 +286,17 @@ class Lab:
         finally:
             self.ns.leave()
         return res, keep
+
+    def server_socket(self, w, q):
+        """The unconnected UDP listener of the sending host on the probe's source port (its address or any)."""
+        a = q["args"]
+        for addr in (a[0], "0.0.0.0"):
+            s = self.udp_servers.get((w["id"], q["sender"], addr, int(a[1])))
+            if s is not None:
+                return s
+        if a[0] == "0.0.0.0":
+            return next((s for (wid, h, _, port), s in self.udp_servers.items() if wid == w["id"] and h == q["sender"] and port == int(a[1])), None)
+        return None
 
     def close_probe(self, keep, res):
         kind, s = keep
@@ -469,6 +497,8 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
         rx = last_rx.pop(e["skb"], None)
         if not (t0 <= e["t"] < t_close):
             continue
+        if e["location"].startswith("igmp"):
+            continue   # an IGMP report of the world's own interfaces: probes are TCP, UDP and ICMP
         # a receive event before the probe was sent belongs to an earlier skb at the same address (slab reuse)
         if rx and (e["t"] - rx["t"] > 0.2 or rx["t"] < t0):
             rx = None

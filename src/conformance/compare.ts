@@ -62,7 +62,8 @@ export function compareQuery(res: RunResult, k: KernelAnswer | undefined): Query
   // Answers back at the sender, unless the probe went over lo (its own answers are its own packets there).
   const firstOut = k.seen?.find((s) => s.host === sender && s.dir === 'out');
   if (firstOut && firstOut.iface !== 'lo') {
-    const want = simAnswers(v, sender).sort();
+    // (the probe's own follow-ups — a connected TCP probe's ACK and RST — may draw answers too)
+    const want = [v, ...(res.followUps ?? []).flatMap((f) => f.outcomes.map((o) => o.verdict))].flatMap((x) => simAnswers(x, sender)).sort();
     const got = k.answers.map(normalizeAnswer).sort();
     if (want.join('|') !== got.join('|')) return { status: 'differ', difference: `answers back at ${sender}: nfsim ${want.length ? want.join('; ') : 'none'}; kernel ${got.length ? got.join('; ') : 'none'}` };
   }

@@ -12,7 +12,7 @@ import { receive } from './receive.js';
 import { routeInputAndGo } from './routeInput.js';
 import { fibLookup } from './fib.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
-import { sysctlView } from './sysctl.js';
+import { confCombined, sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
 import { postrouting } from './postrouting.js';
 import { dropped, tableStep } from './verdicts.js';
@@ -93,6 +93,9 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
  */
 function bridgedDnatPort(sim: Sim, b: Skb, bridge: string): string | undefined {
   const h = idx(sim, b.host);
+  // ip_route_input_slow(): with forwarding off on the bridge the route is an ip_error() route on lo (not the
+  // bridge): the packet goes up the stack, where routeInputAndGo() reports it.
+  if (!confCombined(h.host, bridge, 'forwarding').value) return undefined;
   const r = fibLookup(h, { dst: b.pkt.dst, src: b.pkt.src, iif: bridge, mark: b.pkt.mark, tos: b.pkt.tos, proto: b.pkt.proto, sport: b.pkt.sport, dport: b.pkt.dport });
   const nh = r.ok && r.type === 'unicast' ? r.nexthops[0] : undefined;
   const via = nh?.via ? nh.via.split('.').reduce((x, y) => x * 256 + Number(y), 0) >>> 0 : b.pkt.dst;

@@ -6,6 +6,8 @@ import type { FibHit } from './fib.js';
 import { sendIcmpError } from './icmp.js';
 import { postrouting } from './postrouting.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
+import { confCombined } from './sysctl.js';
+import { formatIpv4 } from '../model/addr.js';
 import type { Verdict } from './types.js';
 import { dropped, tableStep } from './verdicts.js';
 import { depTest } from './deps.js';
@@ -32,6 +34,7 @@ export function forward(sim: Sim, skb: Skb, route: FibHit): Verdict {
     }
     emit(sim, () => ({ type: 'note', host: skb.host, text: `${p.length} bytes exceed the MTU ${mtu} of ${out}: the kernel fragments after POSTROUTING (nfsim follows the packet as one)` }));
   }
+  noteRedirect(sim, skb);
   skb.pkt = { ...p, ttl: p.ttl - 1 };
   emit(sim, () => ({ type: 'rewrite', host: skb.host, what: 'ttl', before: String(p.ttl), after: String(p.ttl - 1) }));
   const inIf = skb.inIface;
@@ -42,4 +45,26 @@ export function forward(sim: Sim, skb: Skb, route: FibHit): Verdict {
   v = tableStep(sim, skb, 'security', 'FORWARD', h.securityPriority, inIf, out);
   if (v) return v;
   return postrouting(sim, skb);
+}
+
+/**
+ * __mkroute_input() marks a packet that leaves by the interface it came in on, from a source on that link, with
+ * IPSKB_DOREDIRECT when send_redirects is on; ip_forward() then sends the sender an ICMP redirect before the
+ * FORWARD hook (ip_rt_send_redirect(), rate limited per source). Neither the redirect nor the route exception a
+ * sender that accepts it installs is simulated: the trace says so.
+ */
+function noteRedirect(sim: Sim, skb: Skb): void {
+  const dev = skb.inIface;
+  if (!dev || dev !== skb.outIface || skb.bridged) return;
+  const h = idx(sim, skb.host);
+  const tx = confCombined(h.host, dev, 'send_redirects');
+  if (!tx.value) return;
+  const src = skb.pkt.src;
+  const onLink = (h.addrsByIface.get(dev) ?? []).some((a) => ((src ^ a.addr) & a.mask) === 0);
+  if (!onLink) return;
+  emit(sim, () => ({
+    type: 'note',
+    host: skb.host,
+    text: `the packet leaves by ${dev}, where it came in, from a source on that link: the kernel also sends ${formatIpv4(src)} an ICMP redirect (send_redirects=1) — nfsim does not simulate redirects nor the route a sender that accepts one would use next`,
+  }));
 }

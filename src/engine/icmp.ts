@@ -65,7 +65,7 @@ export function sendGenerated(sim: Sim, from: Skb, pkt: Packet, opts: GenerateOp
 }
 
 /** icmp_send(): an ICMP error about `skb`. `local` = the offending packet was addressed to this host. */
-export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, why: string, local: boolean, mtu?: number): void {
+export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, why: string, local: boolean, mtu?: number, opts: { ctReset?: boolean } = {}): void {
   const p = skb.pkt;
   if (sim.deps && p.proto === 1) depTest(sim, skb, DIM_INDEX.icmp, ICMP_ERRORS);
   if (isIcmpError(p)) {
@@ -89,7 +89,11 @@ export function sendIcmpError(sim: Sim, skb: Skb, type: number, code: number, wh
     df: false,
     mark: 0,
   };
-  sendGenerated(sim, skb, err, { attachFrom: skb, why });
+  // icmp_glue_bits(): an ICMP error is given the offending packet's conntrack entry (nf_ct_attach()), so raw
+  // OUTPUT already sees it RELATED — unless the caller dropped that entry first (ctReset: __udp4_lib_rcv()
+  // calls nf_reset_ct() before its port unreachable); then raw OUTPUT sees no entry (INVALID) and conntrack at
+  // OUTPUT finds the connection from the embedded header.
+  sendGenerated(sim, skb, err, { attachFrom: opts.ctReset ? undefined : skb, why });
 }
 
 /** REJECT target: nf_send_unreach() / nf_send_reset(). */

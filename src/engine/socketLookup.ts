@@ -100,7 +100,8 @@ export function socketDeliver(sim: Sim, skb: Skb): Verdict {
     return dropped(sim, skb, 'NO_SOCKET', 'tcp_v4_rcv', `no socket for tcp ${formatIpv4(p.dst)}:${p.dport}: the stack answers with RST`, { counter: 'TcpOutRsts' });
   }
   const bcast = p.dst === 0xffffffff || p.dst >>> 28 === 0xe || h.tables.get('local')?.some((r) => r.type === 'broadcast' && r.dst.v4 === p.dst);
-  if (!bcast) sendIcmpError(sim, skb, 3, 3, 'no UDP socket: ICMP port unreachable', true);
+  // (__udp4_lib_rcv(): nf_reset_ct() on the no-socket path, before icmp_send())
+  if (!bcast) sendIcmpError(sim, skb, 3, 3, 'no UDP socket: ICMP port unreachable', true, undefined, { ctReset: true });
   return dropped(sim, skb, 'NO_SOCKET', '__udp4_lib_rcv', `no socket for udp ${formatIpv4(p.dst)}:${p.dport}${bcast ? ' (broadcast: no ICMP)' : ': ICMP port unreachable to the sender'}`, { counter: 'UdpNoPorts' });
 }
 
