@@ -476,7 +476,7 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
           inIface: undefined,
           outIface: undefined,
           fragment: undefined,
-          matches: [],
+          matches: UNDECODED,
           target: undefined,
         };
         if (l.counters) {
@@ -513,6 +513,9 @@ function parseInner(text: string, file: string, family: 4 | 6): Ruleset {
   rs.issues = issues;
   return rs;
 }
+
+/** The matches of a dump's rule until its options are decoded (its own list is made at its exact size then). */
+const UNDECODED: MatchUse[] = Object.freeze([]) as unknown as MatchUse[];
 
 /** `[0:0]`, the counters of nearly every chain declaration: one shared object (the model is never written
  * in place). */
@@ -957,7 +960,7 @@ function parseRuleBody(
       matches[at++] = buildMatch(m, ctx, line);
     }
     rule.matches = matches;
-  }
+  } else if (rule.matches === UNDECODED) rule.matches = [];
   if (targetName !== undefined) {
     let tu: TargetUse;
     if (!targetGoto && isVerdict(targetName)) tu = { kind: 'verdict', name: targetName, goto: false, args: undefined, line, col: targetC };
