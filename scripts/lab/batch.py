@@ -287,6 +287,22 @@ class Lab:
             self.ns.leave()
         return res, keep
 
+    def syn_recv(self, w):
+        """Per host of the world, the (local port, remote port) of its half-open connections (SYN_RECV request
+        sockets in /proc/net/tcp): which listener a SYN reached, also when a REDIRECT or DNAT hid its port."""
+        out = {}
+        for h in w["hosts"]:
+            self.ns.enter("%s-%s" % (w["prefix"], h))
+            try:
+                with open("/proc/self/net/tcp") as f:
+                    rows = [l.split() for l in f.read().splitlines()[1:]]
+            except OSError:
+                rows = []
+            finally:
+                self.ns.leave()
+            out[h] = [(int(r[1].split(":")[1], 16), int(r[2].split(":")[1], 16)) for r in rows if len(r) > 3 and r[3] == "03"]
+        return out
+
     def server_socket(self, w, q):
         """The unconnected UDP listener of the sending host on the probe's source port (its address or any)."""
         a = q["args"]
@@ -380,6 +396,8 @@ class Lab:
             def close_due(now):
                 for s in sends:
                     if s["keep"] and s["close"] <= now:
+                        if s["keep"][0] == "tcp":
+                            s["synrecv"] = self.syn_recv(s["world"])
                         s["closed"] = mono()
                         self.close_probe(s["keep"], s["res"])
                         s["keep"] = None
@@ -563,7 +581,10 @@ def analyse(s, end, t_close, events, records, deliveries, devmap, sends):
             # (over lo the sender is its own server: its SYN/ACK goes out and comes in on lo)
             if x["dir"] == "out" and ((x["host"] not in inhosts and x["host"] != sender) or (x["iface"] == "lo" and x["host"] == sender)):
                 d = {"host": x["host"], "via": "SYN/ACK emitted by this host (handshake not completed)"}
-                lst = [l for l in w["listeners"] if l["host"] == x["host"] and l["proto"] == "tcp" and l["port"] == x["sport"]]
+                # the listener's port: its half-open connection from the probe's port, else the SYN/ACK's port
+                half = [lp for lp, rp in s.get("synrecv", {}).get(x["host"], []) if rp == sport]
+                port = half[0] if len(half) == 1 else x["sport"]
+                lst = [l for l in w["listeners"] if l["host"] == x["host"] and l["proto"] == "tcp" and l["port"] == port]
                 if lst:
                     d["socket"] = "tcp:%s:%d" % (lst[0]["addr"], lst[0]["port"])
                 delivered.append(d)
