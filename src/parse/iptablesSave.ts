@@ -241,6 +241,20 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6): Ru
     return parseInner(text, file, family);
   } catch (e) {
     if (e instanceof InputError) throw e;
+    const at = syntaxErrorAt(e);
+    if (at) {
+      const line = text.split('\n')[at.line - 1] ?? '';
+      const cr = at.found === '\r';
+      throw new InputError([
+        {
+          severity: 'error',
+          loc: { file, line: at.line, col: at.column },
+          text: line.replace(/\r/g, '\\r'),
+          message: `unexpected ${cr ? 'carriage return (\\r)' : at.found === null ? 'end of input' : JSON.stringify(at.found)}; expected ${at.expected}`,
+          hint: cr ? 'the line ends in a stray carriage return (a file converted to CRLF twice?): convert the line endings, e.g. with dos2unix, and load it again' : 'compare the line with what iptables-save prints',
+        },
+      ]);
+    }
     throw new InputError([
       {
         severity: 'error',
@@ -251,6 +265,16 @@ export function parseIptablesSave(text: string, file: string, family: 4 | 6): Ru
       },
     ]);
   }
+}
+
+/** Where a generated parser gave up (peggy's SyntaxError), or undefined for any other error. */
+function syntaxErrorAt(e: unknown): { line: number; column: number; found: string | null; expected: string } | undefined {
+  const x = e as { location?: { start?: { line?: number; column?: number } }; found?: string | null; expected?: { type?: string; description?: string; text?: string }[] };
+  const start = x?.location?.start;
+  if (!start || typeof start.line !== 'number' || typeof start.column !== 'number') return undefined;
+  const one = (d: { type?: string; description?: string; text?: string }) => (d.type === 'end' ? 'the end of the input' : d.type === 'literal' ? JSON.stringify(d.text) : (d.description ?? '?'));
+  const exp = [...new Set((x.expected ?? []).map(one))].join(' or ') || 'a rule, chain or table line';
+  return { line: start.line, column: start.column, found: x.found ?? null, expected: exp };
 }
 
 function parseInner(text: string, file: string, family: 4 | 6): Ruleset {

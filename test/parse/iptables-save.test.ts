@@ -114,6 +114,20 @@ describe('dump structure', () => {
     expect(rs.issues.map((i) => [i.severity, i.loc.line])).toEqual([['warning', 1], ['warning', 2]]);
   });
 
+  it('a stray carriage return is a located error with a hint, not an internal error', () => {
+    try {
+      load('*filter\r\r\n:INPUT ACCEPT [0:0]\r\r\nCOMMIT\r\r\n', 4, 'f.rules');
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(InputError);
+      const i = (e as InputError).issues[0];
+      expect([i.loc.file, i.loc.line, i.loc.col]).toEqual(['f.rules', 1, 8]);
+      expect(i.message).toContain('carriage return');
+      expect(i.message).not.toContain('internal error');
+      expect(i.hint).toContain('dos2unix');
+    }
+  });
+
   it('creates undeclared built-in chains (iptables-restore accepts -A INPUT without :INPUT)', () => {
     const rs = load('*filter\n-A INPUT -j ACCEPT\nCOMMIT\n');
     expect(rs.tables[0].chains.map((c) => [c.name, c.declared])).toEqual([['INPUT', false], ['FORWARD', false], ['OUTPUT', false]]);
