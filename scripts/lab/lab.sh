@@ -152,8 +152,10 @@ lab_host() {
   ip netns add "$ns" || lab_die "netns add $ns"
   LAB_HOSTS="$LAB_HOSTS $h"
   ip -n "$ns" link set lo up
-  # (tcp_synack_retries=0: a SYN/ACK that was not acknowledged is not sent again into a later query's window)
-  lab_x "$h" sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.tcp_synack_retries=0 >/dev/null
+  # (tcp_synack_retries=0: a SYN/ACK that was not acknowledged is not sent again into a later query's window;
+  # igmp_link_local_mcast_reports=0: no IGMP reports of the interfaces' own groups, which would pass OUTPUT and
+  # POSTROUTING, move counters and make conntrack entries at times of their own)
+  lab_x "$h" sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.tcp_synack_retries=0 net.ipv4.igmp_link_local_mcast_reports=0 >/dev/null
 }
 
 # lab_outside HOST IF MAC: HOST:IF has no link in the topology. It is created as one end of a veth pair whose
@@ -182,7 +184,7 @@ lab_outside() {
   # arp_process(): a proxy answer needs forwarding on the device, a unicast route out of another device,
   # and proxy_delay 0 to be sent at once (else pneigh_enqueue() delays it up to 0.8 s)
   lab_x "$x" sysctl -qw net.ipv4.ip_forward=1 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
-    net.ipv4.conf.outside.rp_filter=0 net.ipv4.conf.outside.proxy_arp=1 net.ipv4.neigh.outside.proxy_delay=0 >/dev/null \
+    net.ipv4.igmp_link_local_mcast_reports=0 net.ipv4.conf.outside.rp_filter=0 net.ipv4.conf.outside.proxy_arp=1 net.ipv4.neigh.outside.proxy_delay=0 >/dev/null \
     || lab_die "sysctl in $ns"
   lab_x "$x" nft -f - <<'NFT' || lab_die "nft in $ns"
 table ip nfsim_outside {

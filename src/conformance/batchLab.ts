@@ -56,9 +56,11 @@ let running: ReturnType<typeof spawn> | undefined;
 /**
  * The lab's TCP probes last less than a second; a server whose SYN/ACK was not acknowledged (dropped on the
  * way back) would send it again after 1 s, into a later probe's time. No retransmission: tcp_synack_retries=0.
+ * No IGMP reports of the interfaces' own link-local groups either: they pass OUTPUT and POSTROUTING at times of
+ * their own (igmp_link_local_mcast_reports=0).
  */
 function noSynAckRetries(world: World): string[] {
-  return world.hosts.map((h) => `ip netns exec "$LAB_PREFIX-${h.name}" sysctl -qw net.ipv4.tcp_synack_retries=0`);
+  return world.hosts.map((h) => `ip netns exec "$LAB_PREFIX-${h.name}" sysctl -qw net.ipv4.tcp_synack_retries=0 net.ipv4.igmp_link_local_mcast_reports=0`);
 }
 
 export function neighbourLines(world: World): string[] {

@@ -20,25 +20,26 @@ export function runQueries(world: World, queries: Query[], start?: RunState, opt
   let state = start ?? initialState(world);
   const results: RunResult[] = [];
   for (const q of queries) {
-    const follow = opts.closeSenders ? probeFollowUps(q.spec) : undefined;
+    const sender = opts.closeSenders ? probeSender(world, q.spec) : undefined;
+    const follow = sender ? probeFollowUps(q.spec) : undefined;
     // (a probe that may connect keeps its socket until its follow-ups are decided)
     const result = simulate(world, state, q.spec, { trace: opts.trace, closeSenders: opts.closeSenders && !follow });
     // The run goes on along the first branch (the kernel takes one of them; later packets see that one).
     state = result.states[0] ?? state;
     const mismatch = q.expect ? compare(q.expect, result.outcomes) : undefined;
     const r: RunResult = { query: q, result, mismatch };
-    if (follow) {
-      const connected = result.outcomes.length === 1 && synAckReachedSocket(result.outcomes[0].verdict, q.spec);
+    if (follow && sender) {
+      const connected = result.outcomes.length === 1 && synAckReachedSocket(result.outcomes[0].verdict, q.spec, sender);
       // Connected: the stack's ACK, then close() with SO_LINGER 0 sends RST|ACK (tcp_disconnect(): a reset for
       // an ESTABLISHED socket). Not connected: closing a SYN_SENT socket sends nothing.
       const specs = connected ? follow : [];
       r.followUps = [];
-      for (const [k, spec] of specs.entries()) {
-        const fr = simulate(world, state, spec, { trace: opts.trace, closeSenders: k === specs.length - 1 });
+      for (const spec of specs) {
+        const fr = simulate(world, state, spec, { trace: opts.trace });
         state = fr.states[0] ?? state;
         r.followUps.push({ spec, outcomes: fr.outcomes });
       }
-      if (!connected) state = closeSocket(state, q.spec);
+      state = closeSocket(state, q.spec, sender);
     }
     results.push(r);
   }
@@ -52,31 +53,47 @@ export function runQueries(world: World, queries: Query[], start?: RunState, opt
  */
 function probeFollowUps(spec: PacketSpec): PacketSpec[] | undefined {
   const p = spec.packet;
-  if (spec.origin.kind !== 'local' || spec.raw || p.proto !== 6 || (p.tcpFlags ?? 0) !== TCP_FLAGS.SYN) return undefined;
+  if (spec.raw || p.proto !== 6 || (p.tcpFlags ?? 0) !== TCP_FLAGS.SYN) return undefined;
+  const o = spec.origin;
   const seg = (flags: number, name: string): PacketSpec => ({
     ...spec,
     packet: { ...p, tcpFlags: flags, length: 52, df: true, tos: p.tos },
-    text: `local ${spec.origin.host} tcp ${formatIpv4(p.src)}:${p.sport} > ${formatIpv4(p.dst)}:${p.dport} flags ${name} len 52`,
+    text: `${o.kind === 'local' ? `local ${o.host}` : `arrive ${o.host}:${o.iface}`} tcp ${formatIpv4(p.src)}:${p.sport} > ${formatIpv4(p.dst)}:${p.dport} flags ${name} len 52`,
   });
   return [seg(TCP_FLAGS.ACK, 'A'), seg(TCP_FLAGS.RST | TCP_FLAGS.ACK, 'RA')];
 }
 
+/**
+ * The host whose socket sends a probe: the sender of a local packet; for an arriving packet, the modelled host
+ * at the link's other end when it owns the source (the lab sends from its socket; otherwise a frame is
+ * crafted and nothing answers the SYN/ACK).
+ */
+function probeSender(world: World, spec: PacketSpec): string | undefined {
+  const o = spec.origin;
+  if (o.kind === 'local') return o.host;
+  const l = world.links.find((x) => (x.a.host === o.host && x.a.iface === o.iface) || (x.b.host === o.host && x.b.iface === o.iface));
+  const far = l ? (l.a.host === o.host && l.a.iface === o.iface ? l.b : l.a) : undefined;
+  const h = far && world.hosts.find((x) => x.name === far.host);
+  const src = formatIpv4(spec.packet.src);
+  return h?.interfaces.some((i) => i.addresses.some((a) => a.family === 4 && a.local.addr === src)) ? h.name : undefined;
+}
+
 /** Did a SYN/ACK answer reach the probe's own socket (so its connect() completes)? */
-function synAckReachedSocket(v: Verdict, spec: PacketSpec): boolean {
+function synAckReachedSocket(v: Verdict, spec: PacketSpec, sender: string): boolean {
   const p = spec.packet;
   const socket = `tcp:${formatIpv4(p.src)}:${p.sport}`;
   const hit = (x: Verdict): boolean =>
-    x.answers.some((a) => (a.verdict.fate === 'delivered' && a.verdict.host === spec.origin.host && a.verdict.socket === socket && / flags SA\b/.test(a.packet)) || hit(a.verdict));
+    x.answers.some((a) => (a.verdict.fate === 'delivered' && a.verdict.host === sender && a.verdict.socket === socket && / flags SA\b/.test(a.packet)) || hit(a.verdict));
   return hit(v);
 }
 
 /** The probe's socket is closed: later packets of the run cannot reach it. */
-function closeSocket(state: RunState, spec: PacketSpec): RunState {
+function closeSocket(state: RunState, spec: PacketSpec, sender: string): RunState {
   const p = spec.packet;
-  const hs = state.hosts[spec.origin.host];
+  const hs = state.hosts[sender];
   if (!hs) return state;
   const sockets = hs.sockets.filter((s) => !(s.proto === 6 && s.peer?.addr === p.dst && s.peer.port === p.dport && s.local.port === p.sport));
-  return sockets.length === hs.sockets.length ? state : { ...state, hosts: { ...state.hosts, [spec.origin.host]: { ...hs, sockets } } };
+  return sockets.length === hs.sockets.length ? state : { ...state, hosts: { ...state.hosts, [sender]: { ...hs, sockets } } };
 }
 
 function field(v: Verdict, k: string): string | undefined {

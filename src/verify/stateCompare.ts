@@ -49,7 +49,10 @@ export function compareCounters(world: World, state: RunState, kernel: Record<st
     const k = kernel[h.name];
     const rs = rulesetWithCounters(world, state, h.name);
     if (k === undefined || !rs) continue;
-    const sim = counterLines(saveRuleset(rs, { counters: true }));
+    // The lab loads the rulesets without their counters: the kernel counts from zero, so the simulation's
+    // counts are compared without the dump's own (rulesetWithCounters adds the run's packets to them).
+    const base = h.iptables ? counterLines(saveRuleset({ ...h.iptables, hasCounters: true }, { counters: true })) : [];
+    const sim = counterLines(saveRuleset(rs, { counters: true })).map((x, i) => ({ key: x.key, packets: x.packets - (base[i]?.key === x.key ? base[i].packets : 0) }));
     const ker = counterLines(k);
     const seen = new Map<string, number>();
     for (const s of sim) {
@@ -63,14 +66,19 @@ export function compareCounters(world: World, state: RunState, kernel: Record<st
   return diffs;
 }
 
+/** Protocols whose conntrack tuples carry ports (others, e.g. IGMP or GRE, are tracked by addresses). */
+const PORTS = new Set([6, 17, 33, 132, 136]);
+
 function simTuple(proto: number, t: CtTupleN): string {
   // (the engine keeps an echo's ICMP type in dport; type<<8|code when the code is not 0)
   if (proto === 1) return `${formatIpv4(t.src)}>${formatIpv4(t.dst)} type=${t.dport >= 256 ? t.dport >> 8 : t.dport} code=${t.dport >= 256 ? t.dport & 255 : 0} id=${t.sport}`;
+  if (!PORTS.has(proto)) return `${formatIpv4(t.src)}>${formatIpv4(t.dst)}`;
   return `${formatIpv4(t.src)}:${t.sport}>${formatIpv4(t.dst)}:${t.dport}`;
 }
 
 function kernelTuple(proto: number, t: CtTuple): string {
   if (proto === 1) return `${t.src}>${t.dst} type=${t.type} code=${t.code} id=${t.id}`;
+  if (!PORTS.has(proto)) return `${t.src}>${t.dst}`;
   return `${t.src}:${t.sport}>${t.dst}:${t.dport}`;
 }
 
@@ -83,7 +91,8 @@ export function compareConntrack(world: World, state: RunState, kernel: Record<s
     const text = kernel[h.name];
     if (text === undefined) continue;
     const ker = new Set(parseConntrack(text, `${h.name}: conntrack -L`).filter((e) => e.family === 4).map((e) => `${e.proto} ${kernelTuple(e.proto, e.orig)} | ${kernelTuple(e.proto, e.reply)}`));
-    const sim = new Set((state.hosts[h.name]?.conntrack ?? []).map(simKey));
+    // (entries seeded from the dump's `conntrack -L` are not recreated by the lab: reported as not rebuilt)
+    const sim = new Set((state.hosts[h.name]?.conntrack ?? []).filter((e) => !e.seeded).map(simKey));
     for (const e of sim) if (!ker.has(e)) diffs.push({ host: h.name, entry: e, side: 'only nfsim' });
     for (const e of ker) if (!sim.has(e)) diffs.push({ host: h.name, entry: e, side: 'only kernel' });
   }
