@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CORPUS } from '../parse/corpusFiles.js';
 
 const W = 'scenarios/01-published-port-forwarding-off/world';
 const SYN = 'arrive docker-host:eth0 tcp 10.211.55.2:61471 > 10.211.55.15:80 flags S';
@@ -63,7 +64,7 @@ describe('nfsim CLI', () => {
   });
 
   it('parse summarises a corpus file', () => {
-    const r = nfsim('parse', '../shared/corpus/net-network/config_home_router/iptables-save');
+    const r = nfsim('parse', join(CORPUS, 'net-network/config_home_router/iptables-save'));
     expect(r.code).toBe(0);
     expect(r.out).toContain('filter: 5 chains, 11 rules');
   });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadWorld, singleDumpKind } from '../../src/parse/world.js';
+import { CORPUS } from './corpusFiles.js';
 
-const C = '../shared/corpus';
+// (the shared corpus, wherever the checkout is: NFSIM_CORPUS or /work/shared/corpus)
+const C = CORPUS;
 
 describe('a lone dump file is a one-host world', () => {
   it.each([
