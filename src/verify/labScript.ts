@@ -159,7 +159,11 @@ export function labBuild(world: World, opts: LabOptions = {}): { lines: string[]
     keys.sort((x, y) => Number(y === 'net.ipv4.ip_forward') - Number(x === 'net.ipv4.ip_forward') || x.localeCompare(y));
     const ifaces = new Set(h.interfaces.map((i) => i.name.replace(/\./g, '/')));
     const settable = keys.filter((k) => !k.startsWith('net.ipv4.conf.') || ['all', 'default', ...ifaces].includes(k.split('.')[3]));
-    if (settable.length) L.push(`lab_sysctl ${q(h.name)} ${settable.map((k) => `${k}=${v[k].trim()}`).join(' ')}`);
+    // A proxy ARP answer to a broadcast request waits a random time up to neigh.IF.proxy_delay (default 0.8 s,
+    // arp_process() -> pneigh_enqueue()): timing only, but it can outlast a probe's wait, so the lab answers at once.
+    const proxyArp = keys.some((k) => k.endsWith('.proxy_arp') && v[k].trim() !== '0');
+    const noDelay = proxyArp ? [...ifaces].filter((i) => i !== 'lo').map((i) => `net.ipv4.neigh.${i}.proxy_delay=0`) : [];
+    if (settable.length || noDelay.length) L.push(`lab_sysctl ${q(h.name)} ${[...settable.map((k) => `${k}=${v[k].trim()}`), ...noDelay].join(' ')}`);
     if (v['net.bridge.bridge-nf-call-iptables'] !== undefined) L.push(`modprobe br_netfilter 2>/dev/null || true`, `lab_sysctl ${q(h.name)} net.bridge.bridge-nf-call-iptables=${v['net.bridge.bridge-nf-call-iptables'].trim()}`);
     if (h.iptables && h.iptables.tables.length) {
       L.push(`lab_iptables ${q(h.name)} <<'NFSIM_RULES'`, saveRuleset(h.iptables, { counters: false }).trimEnd(), 'NFSIM_RULES');
