@@ -2,7 +2,15 @@
 import { readdirSync, readFileSync, statSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const CORPUS = process.env.NFSIM_CORPUS ?? '/work/shared/corpus';
+/**
+ * The shared corpus: NFSIM_CORPUS, else `../shared/corpus` beside the checkout (the project's layout), else
+ * /work/shared/corpus (a clone made elsewhere on this machine). Missing: corpus tests skip, and
+ * test/parse/corpusPresent.test.ts fails under CI=true.
+ */
+export const CORPUS =
+  process.env.NFSIM_CORPUS ??
+  [join(import.meta.dirname, '../../../shared/corpus'), '/work/shared/corpus'].find((d) => existsSync(d)) ??
+  join(import.meta.dirname, '../../../shared/corpus');
 
 function walk(dir: string, out: string[]): void {
   for (const e of readdirSync(dir)) {

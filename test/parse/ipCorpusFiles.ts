@@ -1,8 +1,9 @@
-/** Corpus files by kind (from /work/shared/corpus/PROVENANCE.md), read in place. */
+/** Corpus files by kind (from the corpus's PROVENANCE.md), read in place. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CORPUS } from './corpusFiles.js';
 
-export const CORPUS = process.env.NFSIM_CORPUS ?? join(import.meta.dirname, '../../../shared/corpus');
+export { CORPUS };
 export const corpusAvailable = existsSync(CORPUS);
 export function readCorpus(rel: string): string {
   return readFileSync(join(CORPUS, rel), 'utf8');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadWorld, singleDumpKind } from '../../src/parse/world.js';
 import { CORPUS } from './corpusFiles.js';
 
-// (the shared corpus, wherever the checkout is: NFSIM_CORPUS or /work/shared/corpus)
+// (the shared corpus, found as test/parse/corpusFiles.ts says)
 const C = CORPUS;
 
 describe('a lone dump file is a one-host world', () => {
