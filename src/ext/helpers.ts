@@ -4,7 +4,7 @@
  */
 import { ExtensionError, type OptionValue } from './types.js';
 import { SERVICES, PROTOCOLS } from './data/services.js';
-import { parseIpv4, formatIpv4, maskToLen, prefixMask, type IpNet } from '../model/addr.js';
+import { parseIpv4, formatIpv4, parseIpv6, formatIpv6, maskToLen, prefixMask, type IpNet } from '../model/addr.js';
 
 /** xtables_strtoul with base 0: decimal, 0x hex, leading-0 octal. */
 export function parseUInt(s: string, max = 0xffffffff, what = 'value'): number {
@@ -100,69 +100,6 @@ export function protoName(n: number): string {
 }
 
 // ---- addresses ---------------------------------------------------------------------------------------
-
-export function parseIpv6(text: string): number[] | undefined {
-  // returns 8 16-bit groups
-  let s = text;
-  let tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
-  if (v4) {
-    const n = parseIpv4(v4[1]);
-    if (n === undefined) return undefined;
-    tail = [n >>> 16, n & 0xffff];
-    s = s.slice(0, s.length - v4[1].length);
-    if (s.endsWith('::')) s = s;
-    else if (s.endsWith(':')) s = s.slice(0, -1);
-    else return undefined;
-  }
-  const dbl = s.indexOf('::');
-  if (dbl !== s.lastIndexOf('::')) return undefined;
-  const parseGroups = (p: string): number[] | undefined => {
-    if (p === '') return [];
-    const out: number[] = [];
-    for (const g of p.split(':')) {
-      if (!/^[0-9a-fA-F]{1,4}$/.test(g)) return undefined;
-      out.push(parseInt(g, 16));
-    }
-    return out;
-  };
-  let groups: number[];
-  if (dbl >= 0) {
-    const a = parseGroups(s.slice(0, dbl));
-    const b = parseGroups(s.slice(dbl + 2));
-    if (!a || !b) return undefined;
-    const fill = 8 - a.length - b.length - tail.length;
-    if (fill < 1) return undefined;
-    groups = [...a, ...new Array(fill).fill(0), ...b, ...tail];
-  } else {
-    const a = parseGroups(s);
-    if (!a) return undefined;
-    groups = [...a, ...tail];
-  }
-  return groups.length === 8 ? groups : undefined;
-}
-
-/** RFC 5952 text (inet_ntop), including ::ffff:a.b.c.d forms as glibc prints them. */
-export function formatIpv6(g: number[]): string {
-  // glibc inet_ntop prints IPv4-mapped/compatible with dotted tail
-  if (g[0] === 0 && g[1] === 0 && g[2] === 0 && g[3] === 0 && g[4] === 0 && (g[5] === 0xffff || (g[5] === 0 && g[6] !== 0))) {
-    if (g[5] === 0xffff || g[6] !== 0 || g[7] > 1) {
-      const v4 = formatIpv4(((g[6] << 16) | g[7]) >>> 0);
-      return g[5] === 0xffff ? `::ffff:${v4}` : `::${v4}`;
-    }
-  }
-  let bestStart = -1, bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) { i++; continue; }
-    let j = i;
-    while (j < 8 && g[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) { bestStart = i; bestLen = j - i; }
-    i = j;
-  }
-  const h = (a: number[]) => a.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return h(g);
-  return h(g.slice(0, bestStart)) + '::' + h(g.slice(bestStart + bestLen));
-}
 
 function maskGroups(len: number): number[] {
   const out: number[] = [];
