@@ -7,6 +7,7 @@ import { initialState, simulate, type SimResult } from './simulate.js';
 import type { Outcome, PacketSpec, RunState, Verdict } from './types.js';
 import { TCP_FLAGS } from '../model/packet.js';
 import { formatIpv4 } from '../model/addr.js';
+import { arrivalSender } from '../model/topology.js';
 
 export interface RunResult {
   query: Query;
@@ -70,12 +71,7 @@ function probeFollowUps(spec: PacketSpec): PacketSpec[] | undefined {
  */
 function probeSender(world: World, spec: PacketSpec): string | undefined {
   const o = spec.origin;
-  if (o.kind === 'local') return o.host;
-  const l = world.links.find((x) => (x.a.host === o.host && x.a.iface === o.iface) || (x.b.host === o.host && x.b.iface === o.iface));
-  const far = l ? (l.a.host === o.host && l.a.iface === o.iface ? l.b : l.a) : undefined;
-  const h = far && world.hosts.find((x) => x.name === far.host);
-  const src = formatIpv4(spec.packet.src);
-  return h?.interfaces.some((i) => i.addresses.some((a) => a.family === 4 && a.local.addr === src)) ? h.name : undefined;
+  return o.kind === 'local' ? o.host : arrivalSender(world, o.host, o.iface, spec.packet.src)?.name;
 }
 
 /** Did a SYN/ACK answer reach the probe's own socket (so its connect() completes)? */

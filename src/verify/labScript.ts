@@ -10,6 +10,7 @@ import { formatRule } from '../parse/ipRule.js';
 import { saveRuleset } from '../parse/iptablesSaveWrite.js';
 import type { Query } from '../parse/queries.js';
 import { formatIpv4 } from '../model/addr.js';
+import { arrivalSender, farEnd, linkAt } from '../model/topology.js';
 import type { LabSender } from './answers.js';
 
 export interface LabScript {
@@ -35,12 +36,11 @@ function dumpMac(h: Host, iface: string): string | undefined {
 /** The helper's side of an outside link (scripts/lab/lab.sh LAB_OUTSIDE_MAC). */
 export const OUTSIDE_MAC = '02:5e:ff:ff:ff:01';
 
-const linkOf = (world: World, host: string, iface: string) => world.links.find((l) => (l.a.host === host && l.a.iface === iface) || (l.b.host === host && l.b.iface === iface));
 
 /** Interfaces the lab creates as the end of an outside link: no link in the topology, not lo, not a bridge. */
 function outsideIfaces(world: World): { host: Host; iface: string }[] {
   const out: { host: Host; iface: string }[] = [];
-  for (const h of world.hosts) for (const i of h.interfaces) if (i.name !== 'lo' && i.kind !== 'bridge' && !linkOf(world, h.name, i.name)) out.push({ host: h, iface: i.name });
+  for (const h of world.hosts) for (const i of h.interfaces) if (i.name !== 'lo' && i.kind !== 'bridge' && !linkAt(world, h.name, i.name)) out.push({ host: h, iface: i.name });
   return out;
 }
 
@@ -126,7 +126,7 @@ export function labBuild(world: World, opts: LabOptions = {}): { lines: string[]
   }
   for (const l of world.links) L.push(`lab_veth ${q(l.a.host)} ${q(l.a.iface)} ${macOf(l.a.host, l.a.iface)} ${q(l.b.host)} ${q(l.b.iface)} ${macOf(l.b.host, l.b.iface)}`);
   if (opts.outside) for (const o of outside) L.push(`lab_outside ${q(o.host.name)} ${q(o.iface)} ${macOf(o.host.name, o.iface)}`);
-  const built = (h: string, iface: string) => !!linkOf(world, h, iface) || (!!opts.outside && outside.some((o) => o.host.name === h && o.iface === iface));
+  const built = (h: string, iface: string) => !!linkAt(world, h, iface) || (!!opts.outside && outside.some((o) => o.host.name === h && o.iface === iface));
   for (const h of world.hosts) {
     for (const i of h.interfaces) if (i.kind === 'bridge') L.push(`lab_bridge ${q(h.name)} ${q(i.name)} ${macOf(h.name, i.name)}`);
     for (const i of h.interfaces) if (i.master && h.interfaces.some((b) => b.name === i.master && b.kind === 'bridge') && built(h.name, i.name)) L.push(`lab_port ${q(h.name)} ${q(i.master)} ${q(i.name)}`);
@@ -196,13 +196,10 @@ export function labProbe(world: World, qu: Query, opts: LabOptions = {}): LabPro
       // An arriving packet whose source is an address of the modelled host at the link's other end is sent
       // by that host (its socket: answers find it there). Any other is sent from outside (outsideProbe()).
       const o = sp.origin;
-      const l = linkOf(world, o.host, o.iface);
-      const far = l ? (l.a.host === o.host && l.a.iface === o.iface ? l.b : l.a) : undefined;
-      const farHost = far && world.hosts.find((h) => h.name === far.host);
-      const owns = farHost?.interfaces.some((i) => i.addresses.some((a) => a.family === 4 && a.local.v4 === p.src));
-      if (!farHost || !owns) {
+      const farHost = arrivalSender(world, o.host, o.iface, p.src);
+      if (!farHost) {
         if (!opts.outside) return { why: '`arrive` packets from outside the modelled world are not sent by this lab (nfsim verify sends them from a helper namespace)' };
-        return outsideProbe(world, qu, far);
+        return outsideProbe(world, qu, farEnd(world, o.host, o.iface));
       }
       sender = farHost.name;
     }
@@ -257,5 +254,5 @@ export function labSender(world: World, qu: Query): LabSender {
   const p = labProbe(world, qu, { outside: true });
   if ('why' in p) return { kind: 'frame' };
   if (p.proto !== 'l2') return { kind: 'socket', host: p.sender };
-  return o.kind === 'arrive' && !linkOf(world, o.host, o.iface) ? { kind: 'outside', host: o.host, iface: o.iface } : { kind: 'frame' };
+  return o.kind === 'arrive' && !linkAt(world, o.host, o.iface) ? { kind: 'outside', host: o.host, iface: o.iface } : { kind: 'frame' };
 }
