@@ -10,7 +10,6 @@ import { packetSummary } from './format.js';
 import { prerouting } from './prerouting.js';
 import { receive } from './receive.js';
 import { routeInputAndGo } from './routeInput.js';
-import { fibLookup } from './fib.js';
 import { emit, idx, type Sim, type Skb } from './sim.js';
 import { confCombined, sysctlView } from './sysctl.js';
 import type { Verdict } from './types.js';
@@ -47,10 +46,7 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
     const dstBefore = up.pkt.dst;
     const v = prerouting(sim, up);
     if (v) return v;
-    if (up.pkt.dst !== dstBefore) {
-      const to = bridgedDnatPort(sim, up, bridge);
-      if (to) return bridgeForward(sim, { ...up, bridged: true }, bridge, port, to);
-    }
+    if (up.pkt.dst !== dstBefore) return bridgedDnat(sim, up, bridge, port);
     return routeInputAndGo(sim, up);
   }
   const outPort = portToward(sim, skb.host, bridge, l2)!;
@@ -73,35 +69,28 @@ export function bridgeInput(sim: Sim, skb: Skb, bridge: string): Verdict {
   const dstBefore = b.pkt.dst;
   const v = prerouting(sim, b);
   if (v) return v;
-  let toPort = outPort;
-  if (b.pkt.dst !== dstBefore) {
-    const to = bridgedDnatPort(sim, b, bridge);
-    if (!to) {
-      emit(sim, () => ({ type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' }));
-      return routeInputAndGo(sim, { ...b, bridged: false });
-    }
-    toPort = to;
-  }
-  return bridgeForward(sim, b, bridge, port, toPort);
+  if (b.pkt.dst !== dstBefore) return bridgedDnat(sim, b, bridge, port);
+  return bridgeForward(sim, b, bridge, port, outPort);
 }
 
 /**
- * br_nf_pre_routing_finish(): a DNATed packet is looked up with ip_route_input() on the bridge; it stays
- * bridged only when that route leads out of the bridge itself (bridged_dnat), re-addressed to the new
- * destination's neighbour (br_nf_pre_routing_finish_bridge()): the port toward it, or undefined when the
- * packet goes up the stack to be routed.
+ * br_nf_pre_routing_finish(): PREROUTING changed the destination, so the packet is routed at once with
+ * ip_route_input() on the bridge. A refusal there (martian, reverse-path filter...) frees it in this function
+ * with the route's drop reason; a route out of the bridge itself keeps it bridged (bridged_dnat), re-addressed
+ * to the new destination's neighbour (br_nf_pre_routing_finish_bridge()), toward that neighbour's port; any
+ * other route sends it up the stack (ip_rcv() with that route: forwarded, delivered, or ip_error()).
  */
-function bridgedDnatPort(sim: Sim, b: Skb, bridge: string): string | undefined {
-  const h = idx(sim, b.host);
-  // ip_route_input_slow(): with forwarding off on the bridge the route is an ip_error() route on lo (not the
-  // bridge): the packet goes up the stack, where routeInputAndGo() reports it.
-  if (!confCombined(h.host, bridge, 'forwarding').value) return undefined;
-  const r = fibLookup(h, { dst: b.pkt.dst, src: b.pkt.src, iif: bridge, mark: b.pkt.mark, tos: b.pkt.tos, proto: b.pkt.proto, sport: b.pkt.sport, dport: b.pkt.dport });
-  const nh = r.ok && r.type === 'unicast' ? r.nexthops[0] : undefined;
-  const via = nh?.via ? nh.via.split('.').reduce((x, y) => x * 256 + Number(y), 0) >>> 0 : b.pkt.dst;
-  const p = nh?.dev === bridge ? portToward(sim, b.host, bridge, via) : undefined;
-  if (p) b.nexthop = nh?.via ? via : undefined;
-  return p;
+function bridgedDnat(sim: Sim, skb: Skb, bridge: string, inPort: string): Verdict {
+  const routed: Skb = { ...skb, inIface: bridge, bridged: false, routeInputBy: 'br_nf_pre_routing_finish' };
+  return routeInputAndGo(sim, routed, (out, via) => {
+    const to = out === bridge ? portToward(sim, skb.host, bridge, via ?? routed.pkt.dst) : undefined;
+    if (!to) {
+      emit(sim, () => ({ type: 'note', host: skb.host, text: 'DNAT sent the frame elsewhere: it is now routed (br_nf_pre_routing_finish())' }));
+      return undefined;
+    }
+    emit(sim, () => ({ type: 'note', host: skb.host, text: `the route to the new destination leads out of ${bridge}: the frame stays bridged (bridged_dnat), toward port ${to}` }));
+    return bridgeForward(sim, { ...routed, bridged: true, outIface: undefined, nexthop: via }, bridge, inPort, to);
+  });
 }
 
 /** br_handle_frame_finish() → br_forward(): the frame leaves by `toPort` through FORWARD and POSTROUTING (br_netfilter). */

@@ -64,7 +64,7 @@ export function transmit(sim: Sim, skb: Skb): Verdict {
   if (sim.deps && (skb.nexthop ?? skb.pkt.dst) === skb.pkt.dst && (out === 'lo' || linkPeer(sim, skb.host, out) || bridgePorts(sim, skb.host, out).length > 0)) depField(sim, skb, DIM_INDEX.dst);
   if (out === 'lo') {
     emit(sim, () => ({ type: 'link', from: `${skb.host}:lo`, to: `${skb.host}:lo`, kind: 'loopback' }));
-    const back: Skb = { ...skb, pkt: { ...skb.pkt }, inIface: 'lo', outIface: undefined, local: false, routedLocal: undefined };
+    const back: Skb = { ...skb, pkt: { ...skb.pkt }, inIface: 'lo', outIface: undefined, local: false, routedLocal: undefined, routeInputBy: undefined };
     return receive(sim, back);
   }
   let port = out;

@@ -35,7 +35,7 @@ function sysctlEvent(sim: Sim, host: string, parts: SysctlValue[], effect: strin
   for (const p of parts) emit(sim, () => ({ type: 'sysctl', host, key: p.key, value: String(p.value), source: p.source, loc: p.loc, effect }));
 }
 
-export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
+export function routeInputAndGo(sim: Sim, skb: Skb, bridgedDnat?: BridgedDnat): Verdict {
   const h = idx(sim, skb.host);
   const p = skb.pkt;
   const dev = skb.inIface ?? '';
@@ -57,7 +57,7 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
       }
     }
   }
-  const martianSrc = (reason: string, why: string) => dropped(sim, skb, reason, 'ip_rcv_finish_core', `martian source ${formatIpv4(p.src)} on ${dev}: ${why}`);
+  const martianSrc = (reason: string, why: string) => dropped(sim, skb, reason, skb.routeInputBy ?? 'ip_rcv_finish_core', `martian source ${formatIpv4(p.src)} on ${dev}: ${why}`);
   if (isMulticast(p.src) || isLbcast(p.src)) return martianSrc('IP_INVALID_SOURCE', 'a multicast or broadcast source');
   if (isLbcast(p.dst) || (p.src === 0 && p.dst === 0)) {
     skb.routedLocal = true;
@@ -65,11 +65,11 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
     return localIn(sim, skb);
   }
   if (isZeronet(p.src)) return martianSrc('IP_INVALID_SOURCE', 'source in 0.0.0.0/8');
-  if (isZeronet(p.dst)) return dropped(sim, skb, 'IP_INVALID_DEST', 'ip_rcv_finish_core', 'destination in 0.0.0.0/8');
+  if (isZeronet(p.dst)) return dropped(sim, skb, 'IP_INVALID_DEST', skb.routeInputBy ?? 'ip_rcv_finish_core', 'destination in 0.0.0.0/8');
   if (isLoopback(p.dst) || isLoopback(p.src)) {
     const rl = confCombined(h.host, dev, 'route_localnet');
     sysctlEvent(sim, skb.host, rl.parts, rl.value ? '127.0.0.0/8 is routable on this interface' : '127.0.0.0/8 addresses are martian on a non-loopback interface');
-    if (!rl.value) return dropped(sim, skb, 'IP_LOCALNET', 'ip_rcv_finish_core', `${isLoopback(p.dst) ? 'destination' : 'source'} in 127.0.0.0/8 arrived on ${dev} and route_localnet is off`);
+    if (!rl.value) return dropped(sim, skb, 'IP_LOCALNET', skb.routeInputBy ?? 'ip_rcv_finish_core', `${isLoopback(p.dst) ? 'destination' : 'source'} in 127.0.0.0/8 arrived on ${dev} and route_localnet is off`);
   }
   if (!h.routesKnown) return unsupported(sim, skb, `no ip-route dump for ${skb.host}: its routes are not known`);
   if (h.localTableDerived) emit(sim, () => ({ type: 'note', host: skb.host, text: 'the dump has no `table local` routes: they were derived from the interface addresses (as fib_add_ifaddr() creates them)' }));
@@ -101,15 +101,23 @@ export function routeInputAndGo(sim: Sim, skb: Skb): Verdict {
   }
   sysctlEvent(sim, skb.host, fwd.parts, fwd.value ? `forwarding is on for packets arriving on ${dev}` : `forwarding is off on ${dev} (the ingress interface decides): a packet that is not for this host is refused`);
   if (!fwd.value) return ipError(sim, skb, 'EHOSTUNREACH', false);
-  if (res.type !== 'unicast') return dropped(sim, skb, 'IP_INVALID_DEST', 'ip_rcv_finish_core', `route type ${res.type} cannot be forwarded`);
+  if (res.type !== 'unicast') return dropped(sim, skb, 'IP_INVALID_DEST', skb.routeInputBy ?? 'ip_rcv_finish_core', `route type ${res.type} cannot be forwarded`);
   const nh = pickNexthop(sim, res);
   const out = nh.dev ?? '';
   const bad = validateSource(sim, skb, out);
   if (bad) return bad;
+  if (bridgedDnat) {
+    const v = bridgedDnat(out, nh.via ? ipNum(nh.via) : undefined);
+    if (v) return v;
+  }
   skb.outIface = out;
   skb.nexthop = nh.via ? ipNum(nh.via) : p.dst;
   return forward(sim, skb, res);
 }
+
+/** br_nf_pre_routing_finish(): given the forwarding route's device and gateway, keep a DNATed frame bridged
+ * (its verdict) or let it be IP-forwarded (undefined). */
+export type BridgedDnat = (outDev: string, via: number | undefined) => Verdict | undefined;
 
 function ipNum(t: string): number {
   return t.split('.').reduce((a, b) => a * 256 + Number(b), 0) >>> 0;
@@ -136,7 +144,7 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
     if (!h.customRules) {
       if (sim.deps ? depTest(sim, skb, D_SRC, localAddrSet(h)) : h.localAddrs.has(p.src)) {
         sysctlEvent(sim, skb.host, acceptLocal.parts, 'a packet from one of our own addresses is refused');
-        return dropped(sim, skb, 'IP_LOCAL_SOURCE', 'ip_rcv_finish_core', `martian source: ${formatIpv4(p.src)} is an address of this host`);
+        return dropped(sim, skb, 'IP_LOCAL_SOURCE', skb.routeInputBy ?? 'ip_rcv_finish_core', `martian source: ${formatIpv4(p.src)} is an address of this host`);
       }
       return undefined;
     }
@@ -149,7 +157,7 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
   const noAddr = (h.addrsByIface.get(dev) ?? []).length === 0;
   const fail = (why: string): Verdict => {
     sysctlEvent(sim, skb.host, rpf.parts, rpf.value === 1 ? 'strict reverse-path filtering' : 'loose reverse-path filtering');
-    return dropped(sim, skb, 'IP_RPFILTER', 'ip_rcv_finish_core', `reverse-path filter: ${why}`, { counter: 'TcpExtIPReversePathFilter' });
+    return dropped(sim, skb, 'IP_RPFILTER', skb.routeInputBy ?? 'ip_rcv_finish_core', `reverse-path filter: ${why}`, { counter: 'TcpExtIPReversePathFilter' });
   };
   if (!rev.ok) {
     if (rpf.value) return fail(`no route back to ${formatIpv4(p.src)}`);
@@ -157,7 +165,7 @@ function validateSource(sim: Sim, skb: Skb, oif: string | 0): Verdict | undefine
   }
   if (rev.type !== 'unicast' && !(rev.type === 'local' && acceptLocal.value)) {
     sysctlEvent(sim, skb.host, acceptLocal.parts, 'a packet from one of our own addresses is refused');
-    return dropped(sim, skb, 'IP_LOCAL_SOURCE', 'ip_rcv_finish_core', `martian source: the route back to ${formatIpv4(p.src)} is of type ${rev.type}`);
+    return dropped(sim, skb, 'IP_LOCAL_SOURCE', skb.routeInputBy ?? 'ip_rcv_finish_core', `martian source: the route back to ${formatIpv4(p.src)} is of type ${rev.type}`);
   }
   const devMatch = rev.nexthops.some((n) => n.dev === dev) || (rev.type === 'local' && dev === 'lo');
   if (devMatch) {
@@ -191,7 +199,7 @@ function ipError(sim: Sim, skb: Skb, err: FibError, fwdOn: boolean): Verdict {
 }
 
 function martianSrcDrop(sim: Sim, skb: Skb, dev: string): Verdict {
-  return dropped(sim, skb, 'IP_INVALID_SOURCE', 'ip_rcv_finish_core', `martian source ${formatIpv4(skb.pkt.src)} on ${dev}: a multicast or broadcast source`);
+  return dropped(sim, skb, 'IP_INVALID_SOURCE', skb.routeInputBy ?? 'ip_rcv_finish_core', `martian source ${formatIpv4(skb.pkt.src)} on ${dev}: a multicast or broadcast source`);
 }
 
 /** A FIB lookup's dependency: the set of destinations (here `dim`) with the same result, else the atom. */

@@ -44,6 +44,9 @@ export interface Skb {
   depth: number;
   /** Input routing decided local delivery (for the source of ICMP errors). */
   routedLocal?: boolean;
+  /** The function whose ip_route_input() call frees a packet input routing refuses (default ip_rcv_finish_core;
+   * br_nf_pre_routing_finish for a bridged frame whose destination PREROUTING changed). */
+  routeInputBy?: string;
   /** The packet as the local stack built it (after source selection, before any NAT). */
   sentAs?: string;
   /** Dimensions NAT set to one fixed value (the same for every packet of a class): deps.ts ignores them. */

@@ -91,7 +91,44 @@ COMMIT
       const o = run(withHairpin(true), 'local c1 udp 10.0.0.2:5000 > 10.0.0.1:53');
       // (the classic hairpin-NAT failure without a masquerade: the packet's source is c1's own address)
       expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'c1', reason: 'IP_LOCAL_SOURCE' });
-      expect(o.trace.some((e) => e.type === 'route' && e.host === 'h')).toBe(false);
+      // routed once by br_nf_pre_routing_finish() (the route leads out of br0), then bridged, never IP-forwarded
+      expect(o.trace.some((e) => e.type === 'note' && e.host === 'h' && e.text.includes('stays bridged (bridged_dnat), toward port p1'))).toBe(true);
+      expect(o.trace.some((e) => e.type === 'note' && e.host === 'h' && e.text.includes('now routed'))).toBe(false);
+    });
+  });
+
+  describe('a frame for the bridge DNATed to a routed destination', () => {
+    // h: br0 10.0.0.1/24 (ports p1, p2, p3) and eth1 10.9.0.1/24; strict rp_filter. A frame from behind p1 with
+    // the source 10.9.0.7 (whose route back leads out of eth1) is refused by the reverse-path filter: where the
+    // kernel frees it depends on whether PREROUTING changed its destination.
+    const DNAT = `*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -d 10.0.0.1/32 -p udp --dport 53 -j DNAT --to-destination 10.9.0.5
+COMMIT
+`;
+    const rpWorld = () =>
+      world(
+        [
+          host('h', {
+            ifaces: { br0: { addrs: ['10.0.0.1/24'], kind: 'bridge' }, p1: { addrs: [], master: 'br0' }, eth1: ['10.9.0.1/24'] },
+            sysctl: { 'net.bridge.bridge-nf-call-iptables': 1, 'net.ipv4.ip_forward': 1, 'net.ipv4.conf.all.rp_filter': 1 },
+            iptables: DNAT,
+            sockets: [],
+          }),
+          host('c1', { ifaces: { eth0: ['10.0.0.2/24'] }, routes: ['default via 10.0.0.1 dev eth0'], sockets: [] }),
+        ],
+        [['c1:eth0', 'h:p1']],
+      );
+    it('DNATed: ip_route_input() in br_nf_pre_routing_finish() refuses it, and it is freed there', () => {
+      const o = run(rpWorld(), 'arrive h:p1 udp 10.9.0.7:5000 > 10.0.0.1:53');
+      expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'h', reason: 'IP_RPFILTER', at: 'br_nf_pre_routing_finish' });
+    });
+    it('not DNATed: it goes up the stack and ip_rcv_finish_core() refuses it', () => {
+      const o = run(rpWorld(), 'arrive h:p1 udp 10.9.0.7:5000 > 10.0.0.1:54');
+      expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'h', reason: 'IP_RPFILTER', at: 'ip_rcv_finish_core' });
     });
   });
 });
