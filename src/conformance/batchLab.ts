@@ -113,6 +113,18 @@ export async function runBatch(items: BatchItem[], opts: { prefix: string; gap?:
   try {
     const notSent = new Map<string, { index: number; why: string }[]>();
     const sentIndex = new Map<string, number[]>();
+    // batch.py tells the worlds' kernel events apart by device name (the drop tracepoint and captures name the
+    // device, not the namespace): two worlds with the same interface name would be mixed up.
+    const owner = new Map<string, string>();
+    for (const it of items) {
+      for (const h of it.world.hosts) {
+        for (const i of h.interfaces) {
+          const o = owner.get(i.name);
+          if (i.name !== 'lo' && o !== undefined && o !== it.id) throw new Error(`worlds ${o} and ${it.id} both have an interface named ${i.name}: one batch needs distinct interface names (give each world's interfaces a prefix of its own)`);
+          owner.set(i.name, it.id);
+        }
+      }
+    }
     const worlds = items.map((it, k) => {
       const b = labBuild(it.world);
       const devs: Record<string, string> = {};
