@@ -1,10 +1,30 @@
-/** `ipset save` loader: `create NAME TYPE [options]` and `add NAME ELEMENT [options]`. */
+/**
+ * `ipset save` loader: `create NAME TYPE [options]` and `add NAME ELEMENT [options]`.
+ * The syntax of a line is grammar/ipset.peggy; this file builds the sets.
+ */
 import type { IpSet } from '../model/host.js';
-import { IssueSink, splitLines, tokenize, type LoadOptions } from './lineSource.js';
+import { IssueSink, splitLines, type LoadOptions } from './lineSource.js';
+import { parse as parseIpsetLine } from './generated/ipset.js';
 
-const VALUE_OPTS = new Set(['family', 'hashsize', 'maxelem', 'timeout', 'range', 'netmask', 'bucketsize', 'initval', 'size', 'markmask', 'revision', 'comment']);
-const FLAG_OPTS = new Set(['counters', 'comment', 'skbinfo', 'forceadd', 'nomatch']);
-const TYPES = /^(hash|bitmap|list):[a-z,]+$/;
+/** A word of the line and its 1-based column. */
+interface IpsetWord {
+  text: string;
+  col: number;
+}
+
+/** What grammar/ipset.peggy makes of a line: null for a blank or comment line. */
+type IpsetLine =
+  | null
+  | {
+      kind: 'create';
+      cmd: IpsetWord;
+      name: IpsetWord | null;
+      type: (IpsetWord & { valid: boolean }) | null;
+      /** Known options; `unknown` ones carry the column of their word for the warning. */
+      options: ({ key: string; value: string; unknown?: undefined } | { key: string; value: string; unknown: true; col: number })[];
+    }
+  | { kind: 'add'; cmd: IpsetWord; name: IpsetWord | null; member: IpsetWord | null }
+  | { kind: 'other'; word: IpsetWord };
 
 export function parseIpset(text: string, file: string, opts: LoadOptions = {}): IpSet[] {
   const sink = new IssueSink(file);
@@ -12,45 +32,38 @@ export function parseIpset(text: string, file: string, opts: LoadOptions = {}): 
   const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const toks = tokenize(lines[i]);
-    if (toks.length === 0 || toks[0].text.startsWith('#')) continue;
-    const [cmd, name] = toks;
-    if (cmd.text === 'create' || cmd.text === '-N' || cmd.text === '-exist') {
-      const type = toks[2];
-      if (!name || !type || !TYPES.test(type.text)) {
-        sink.error(lineNo, (type ?? name ?? cmd).col, (type ?? name ?? cmd).text, 'expected `create NAME TYPE [options]` with TYPE like hash:ip');
+    // The grammar accepts every line: what is not a create or add line is reported below.
+    const l = parseIpsetLine(lines[i], { grammarSource: file }) as IpsetLine;
+    if (l === null) continue;
+    if (l.kind === 'create') {
+      const { cmd, name, type } = l;
+      if (!name || !type || !type.valid) {
+        const at = type ?? name ?? cmd;
+        sink.error(lineNo, at.col, at.text, 'expected `create NAME TYPE [options]` with TYPE like hash:ip');
         continue;
       }
       if (sets.has(name.text)) sink.error(lineNo, name.col, name.text, `set ${name.text} is created twice`);
       const s: IpSet = { name: name.text, type: type.text, options: {}, members: [], loc: sink.loc(lineNo, cmd.col) };
-      for (let k = 3; k < toks.length; k++) {
-        const o = toks[k].text;
-        const next = toks[k + 1];
-        if (VALUE_OPTS.has(o) && next && !(FLAG_OPTS.has(o) && (VALUE_OPTS.has(next.text) || FLAG_OPTS.has(next.text)))) {
-          s.options[o] = next.text;
-          k++;
-        } else if (FLAG_OPTS.has(o)) s.options[o] = '';
-        else {
-          s.options[o] = next?.text ?? '';
-          sink.warn(lineNo, toks[k].col, o, `unknown ipset option '${o}'; kept, not interpreted`);
-          k++;
-        }
+      for (const o of l.options) {
+        s.options[o.key] = o.value;
+        if (o.unknown) sink.warn(lineNo, o.col, o.key, `unknown ipset option '${o.key}'; kept, not interpreted`);
       }
       if (s.options.family) s.family = s.options.family;
       sets.set(s.name, s);
-    } else if (cmd.text === 'add' || cmd.text === '-A') {
-      const s = name ? sets.get(name.text) : undefined;
-      if (!name || toks.length < 3) {
+    } else if (l.kind === 'add') {
+      const { cmd, name, member } = l;
+      if (!name || !member) {
         sink.error(lineNo, cmd.col, lines[i].trim(), 'expected `add NAME ELEMENT`');
         continue;
       }
+      const s = sets.get(name.text);
       if (!s) {
         sink.error(lineNo, name.col, name.text, `add to set '${name.text}' before its create line`);
         continue;
       }
-      s.members.push(lines[i].slice(toks[2].col - 1).trim());
+      s.members.push(member.text.trim());
     } else {
-      sink.error(lineNo, cmd.col, cmd.text, `expected 'create' or 'add', got '${cmd.text}'`, 'the file should be the output of `ipset save`');
+      sink.error(lineNo, l.word.col, l.word.text, `expected 'create' or 'add', got '${l.word.text}'`, 'the file should be the output of `ipset save`');
     }
   }
   sink.throwIfErrors();

@@ -1,37 +1,62 @@
 /**
  * `ss -ltnupa` / `ss -tuna` loader. Columns: Netid State Recv-Q Send-Q Local:Port Peer:Port [Process].
  * Addresses: `0.0.0.0:80`, `[::]:22`, `*:22` (a dual-stack AF_INET6 socket), `0.0.0.0%eth0:53`, `*:*`.
+ * The syntax of a line is grammar/ss.peggy; this file turns its result into sockets.
  */
 import type { Socket, SocketEnd } from '../model/host.js';
 import { parseAddr } from './inet.js';
-import { IssueSink, parseUint, splitLines, tokenize, type LoadOptions, type Tok } from './lineSource.js';
+import { IssueSink, splitLines, type LoadOptions } from './lineSource.js';
+import { parse as parseSsLine, SyntaxError as SsSyntaxError } from './generated/ss.js';
 
-/** Parse `ADDR[%DEV]:PORT` as ss prints it; returns an error message on failure. */
-export function parseSsEnd(text: string): SocketEnd | string {
-  const c = text.lastIndexOf(':');
-  if (c < 0) return `'${text}' is not ADDRESS:PORT`;
-  let addr = text.slice(0, c);
-  const portText = text.slice(c + 1);
-  let port: number;
-  if (portText === '*') port = 0;
-  else {
-    const p = parseUint(portText, 65535);
-    if (p === undefined) return `port '${portText}' is not a number (capture with ss -n)`;
-    port = p;
-  }
-  let dev: string | undefined;
-  const pct = addr.lastIndexOf('%');
-  if (pct >= 0) {
-    dev = addr.slice(pct + 1);
-    addr = addr.slice(0, pct);
-  }
-  if (addr.startsWith('[') && addr.endsWith(']')) addr = addr.slice(1, -1);
+/** A word of the line and its 1-based column. */
+interface SsWord {
+  text: string;
+  col: number;
+}
+
+/** An end as the grammar splits it: ADDR (brackets removed) [%DEV] :PORT; addr null when the word has no colon. */
+type SsEndSyntax =
+  | { text: string; col: number; addr: string; dev: string | null; port: number | string }
+  | { text: string; col: number; addr: null };
+
+type SsLine =
+  | null
+  | { kind: 'header'; netid: boolean }
+  | {
+      kind: 'socket';
+      col: number;
+      proto: SsWord | null;
+      state: SsWord;
+      recvQ: SsWord & { num: boolean };
+      sendQ: SsWord & { num: boolean };
+      local: SsEndSyntax;
+      peer: SsEndSyntax;
+      process: string | null;
+    };
+
+/** The end the grammar split, or what is wrong with it. */
+function decodeEnd(e: SsEndSyntax): SocketEnd | string {
+  if (e.addr === null) return `'${e.text}' is not ADDRESS:PORT`;
+  if (typeof e.port === 'string') return `port '${e.port}' is not a number (capture with ss -n)`;
+  let addr = e.addr;
   if (addr !== '*') {
     const a = parseAddr(addr);
     if (!a) return `'${addr}' is not an address`;
     addr = a.addr;
   }
-  return { addr, port, ...(dev !== undefined ? { dev } : {}) };
+  return { addr, port: e.port, ...(e.dev !== null ? { dev: e.dev } : {}) };
+}
+
+/** Parse `ADDR[%DEV]:PORT` as ss prints it; returns an error message on failure. */
+export function parseSsEnd(text: string): SocketEnd | string {
+  let e: SsEndSyntax;
+  try {
+    e = parseSsLine(text, { endpoint: true }) as SsEndSyntax;
+  } catch (err) {
+    if (!(err instanceof SsSyntaxError)) throw err;
+    return `'${text}' is not ADDRESS:PORT`;
+  }
+  return decodeEnd(e);
 }
 
 export function parseSs(text: string, file: string, opts: LoadOptions = {}): Socket[] {
@@ -42,38 +67,35 @@ export function parseSs(text: string, file: string, opts: LoadOptions = {}): Soc
   const lines = splitLines(text);
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const toks = tokenize(lines[i]);
-    if (toks.length === 0 || toks[0].text.startsWith('#')) continue;
-    if (toks[0].text === 'Netid' || toks[0].text === 'State') {
-      hasNetid = toks[0].text === 'Netid';
+    let l: SsLine;
+    try {
+      l = parseSsLine(lines[i], { grammarSource: file, netid: hasNetid }) as SsLine;
+    } catch (e) {
+      if (!(e instanceof SsSyntaxError)) throw e;
+      // The grammar fails on a line only when it has fewer words than the columns.
+      const need = hasNetid ? 6 : 5;
+      sink.error(lineNo, lines[i].search(/[^ \t\f\v]/) + 1, lines[i].trim(), `expected ${need} columns (${hasNetid ? 'Netid ' : ''}State Recv-Q Send-Q Local:Port Peer:Port)`);
       continue;
     }
-    const need = hasNetid ? 6 : 5;
-    if (toks.length < need) {
-      sink.error(lineNo, toks[0].col, lines[i].trim(), `expected ${need} columns (${hasNetid ? 'Netid ' : ''}State Recv-Q Send-Q Local:Port Peer:Port)`);
+    if (l === null) continue;
+    if (l.kind === 'header') {
+      hasNetid = l.netid;
       continue;
     }
-    let k = 0;
-    let proto = 'tcp';
-    if (hasNetid) proto = toks[k++].text;
-    else if (!warnedNoNetid) {
+    if (!l.proto && !warnedNoNetid) {
       warnedNoNetid = true;
       sink.warn(lineNo, 1, lines[i].trim(), 'ss output without a Netid column: sockets are taken as TCP', 'capture with `ss -ltnupa` so the protocol is printed');
     }
-    const state = toks[k++].text;
-    const q: Tok[] = [toks[k++], toks[k++]];
-    for (const t of q) if (parseUint(t.text) === undefined) sink.error(lineNo, t.col, t.text, `Recv-Q/Send-Q must be numbers, got '${t.text}'`);
-    const lt = toks[k++];
-    const pt = toks[k++];
-    const local = parseSsEnd(lt.text);
-    const peer = parseSsEnd(pt.text);
-    if (typeof local === 'string') sink.error(lineNo, lt.col, lt.text, `bad local address: ${local}`);
-    if (typeof peer === 'string') sink.error(lineNo, pt.col, pt.text, `bad peer address: ${peer}`);
+    for (const q of [l.recvQ, l.sendQ]) if (!q.num) sink.error(lineNo, q.col, q.text, `Recv-Q/Send-Q must be numbers, got '${q.text}'`);
+    const local = decodeEnd(l.local);
+    const peer = decodeEnd(l.peer);
+    if (typeof local === 'string') sink.error(lineNo, l.local.col, l.local.text, `bad local address: ${local}`);
+    if (typeof peer === 'string') sink.error(lineNo, l.peer.col, l.peer.text, `bad peer address: ${peer}`);
     if (typeof local === 'string' || typeof peer === 'string') continue;
     const family = local.addr === '*' || local.addr.includes(':') ? 6 : 4;
-    const s: Socket = { proto, family, state, local, loc: sink.loc(lineNo, toks[0].col) };
+    const s: Socket = { proto: l.proto?.text ?? 'tcp', family, state: l.state.text, local, loc: sink.loc(lineNo, l.col) };
     if (!(peer.addr === '*' && peer.port === 0) && !(peer.port === 0 && (peer.addr === '0.0.0.0' || peer.addr === '::'))) s.peer = peer;
-    if (k < toks.length) s.process = lines[i].slice(toks[k].col - 1).trim();
+    if (l.process !== null) s.process = l.process.trim();
     out.push(s);
   }
   sink.throwIfErrors();
