@@ -1,24 +1,90 @@
 /**
  * `ip addr show`, `ip -o addr show`, `ip link show`, `ip -d link show`, `ip -d address` loader.
  *
- * Multi-line records: `N: NAME[@PEER]: <FLAGS> mtu ... state ...` then indented `link/TYPE ...`, optional
- * `-d` kind lines (`veth`, `bridge ...`, `bridge_slave ...`), `inet`/`inet6` lines and `valid_lft` lines.
- * `-o` prints each record on one line with `\` where the newlines were.
+ * grammar/ip-addr.peggy reads the dump's lines into segments (header, link/, inet/inet6, lifetime, altname,
+ * `-d` detail or unrecognised line; `ip -o` joins a record's lines with `\`) and never fails on a line. This
+ * module groups the segments under their interface header and checks the values (interface names, numbers,
+ * addresses), reporting every bad line with its column.
  */
 import type { Family } from '../model/addr.js';
+import { InputError } from '../model/source.js';
 import type { IfAddress, Interface } from '../model/host.js';
-import { isRedactedMac, parseNet } from './inet.js';
-import { IssueSink, parseUint, splitLines, tokenize, type LoadOptions, type Tok } from './lineSource.js';
+import { parseNet } from './inet.js';
+import { IssueSink, splitLines, type LoadOptions } from './lineSource.js';
+import { parse as parseDump, SyntaxError as DumpSyntaxError } from './generated/ip-addr.js';
 
-/** Address flags printed by ip(8) (print_ifa_flags + proto). */
-export const ADDR_FLAGS = new Set([
-  'secondary', 'temporary', 'primary', 'dynamic', 'deprecated', 'tentative', 'permanent', 'nodad', 'optimistic',
-  'dadfailed', 'home', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy', 'link',
-]);
+// ---- syntax objects of grammar/ip-addr.peggy ----
 
-const HEADER_KEYS = new Set(['mtu', 'qdisc', 'master', 'state', 'mode', 'group', 'qlen', 'link-netnsid', 'link-netns', 'netns', 'alias']);
-/** Lines of `ip -d` that carry no interface kind. */
-const DETAIL_NO_KIND = new Set(['addrgenmode', 'numtxqueues', 'numrxqueues', 'gso_max_size', 'alias', 'vf', 'prop', 'protodown']);
+/** A word of the line and its 1-based column. */
+interface Word {
+  text: string;
+  col: number;
+}
+/** A word that should be a decimal number: `num` is set when it is one. */
+interface NumWord extends Word {
+  num?: number;
+}
+/** A keyword with the word after it (null at the end of the segment), an address flag (`key` 'flag'), or
+ * a word the grammar does not know (`key` null). */
+interface Attr extends Word {
+  key: string | null;
+  value: NumWord | null;
+}
+interface HeaderSeg {
+  kind: 'header';
+  index: Word & { index: number };
+  name: (Word & { name: string; peer: Interface['peer'] | null; colon: boolean }) | null;
+  /** The word after a link header's name: the flags `<...>` when `flags` is set. */
+  flags: (Word & { flags?: string[] }) | null;
+  attrs: Attr[];
+  /** `ip -o addr`: the address printed after the name. */
+  body: BodySeg | null;
+}
+interface LinkSeg {
+  kind: 'link';
+  head: Word;
+  type: string;
+  addr: (Word & { form: 'redacted' | 'mac' | 'inet' | 'other' | 'bad' }) | null;
+  attrs: Attr[];
+}
+interface AddrSeg {
+  kind: 'addr';
+  head: Word;
+  family: Family;
+  addr: (Word & { form: 'placeholder' | 'redacted' | 'prefix' }) | null;
+  attrs: Attr[];
+}
+interface LifetimeSeg {
+  kind: 'lifetime';
+  head: Word;
+}
+interface AltnameSeg {
+  kind: 'altname';
+  head: Word;
+  name: Word | null;
+}
+interface DetailSeg {
+  kind: 'detail';
+  head: Word;
+  /** The link or port kind; null for a detail line that names none (addrgenmode ...). */
+  kindName: string | null;
+  slave: boolean;
+  hairpin: 'on' | 'off' | null;
+}
+interface OtherSeg {
+  kind: 'other';
+  head: Word;
+  words: Word[];
+}
+type BodySeg = LinkSeg | AddrSeg | LifetimeSeg | AltnameSeg | DetailSeg | OtherSeg;
+type Segment = HeaderSeg | BodySeg;
+/** A line that is neither blank nor a `#` comment: its 1-based number, its text and its segments (the
+ * parts between `ip -o`'s `\` line joins that hold a word). */
+interface LineSyntax {
+  line: number;
+  text: string;
+  segs: Segment[];
+}
 
 export function parseIpAddr(text: string, file: string, opts: LoadOptions = {}): Interface[] {
   const sink = new IssueSink(file);
@@ -26,42 +92,30 @@ export function parseIpAddr(text: string, file: string, opts: LoadOptions = {}):
   const order: Interface[] = [];
   const detailed = new Set<Interface>();
   let cur: Interface | undefined;
-  const lines = splitLines(text);
+  let lines: LineSyntax[];
+  try {
+    lines = parseDump(text, { grammarSource: file }) as LineSyntax[];
+  } catch (e) {
+    if (!(e instanceof DumpSyntaxError)) throw e;
+    // The grammar accepts every line; this is a safety net that still names the place.
+    const { line, column } = e.location.start;
+    sink.error(line, column, splitLines(text)[line - 1]?.trim() ?? '', `unreadable ip addr/link line: ${e.message}`, 'expected `N: NAME: <FLAGS> ...` or an indented link/, inet, inet6 or detail line');
+    throw new InputError(sink.issues);
+  }
 
-  for (let li = 0; li < lines.length; li++) {
-    const lineNo = li + 1;
-    const line = lines[li];
-    if (line.trim() === '' || line.trim().startsWith('#')) continue;
-    // `ip -o`: a backslash followed by spaces stands for a newline + indentation.
-    const segs: { text: string; off: number }[] = [];
-    {
-      const re = /\\(?=\s)/g;
-      let start = 0;
-      let m: RegExpExecArray | null;
-      while ((m = re.exec(line))) {
-        segs.push({ text: line.slice(start, m.index), off: start });
-        start = m.index + 1;
-      }
-      segs.push({ text: line.slice(start), off: start });
-    }
-    for (let si = 0; si < segs.length; si++) {
-      const toks = tokenize(segs[si].text, segs[si].off);
-      if (toks.length === 0) continue;
-      if (si === 0 && /^\d+:$/.test(toks[0].text)) {
-        const r = parseHeader(toks, lineNo, sink, byName, order);
-        if (!r) {
-          cur = undefined;
-          continue;
-        }
-        cur = r.iface;
-        if (r.rest.length) handleBody(r.rest, lineNo, sink, cur, detailed);
+  for (const { line: lineNo, text: line, segs } of lines) {
+    for (const seg of segs) {
+      if (seg.kind === 'header') {
+        cur = readHeader(seg, lineNo, sink, byName, order);
+        if (cur && seg.body) readBody(seg.body, lineNo, sink, cur, detailed);
         continue;
       }
       if (!cur) {
-        sink.error(lineNo, toks[0].col, line.trim(), 'expected an interface line `N: NAME: <FLAGS> ...`', /^[a-z$#]/i.test(toks[0].text) && !/^(inet6?|link\/)/.test(toks[0].text) ? 'is this a shell prompt or a message mixed into the output? remove the line' : 'address lines must follow their interface line');
+        const first = seg.head.text;
+        sink.error(lineNo, seg.head.col, line.trim(), 'expected an interface line `N: NAME: <FLAGS> ...`', /^[a-z$#]/i.test(first) && !/^(inet6?|link\/)/.test(first) ? 'is this a shell prompt or a message mixed into the output? remove the line' : 'address lines must follow their interface line');
         continue;
       }
-      handleBody(toks, lineNo, sink, cur, detailed);
+      readBody(seg, lineNo, sink, cur, detailed);
     }
   }
   for (const i of order) {
@@ -79,181 +133,164 @@ export function parseIpAddr(text: string, file: string, opts: LoadOptions = {}):
 /** `ip link` output has the same layout. */
 export const parseIpLink = parseIpAddr;
 
-function parseHeader(
-  toks: Tok[],
-  lineNo: number,
-  sink: IssueSink,
-  byName: Map<string, Interface>,
-  order: Interface[],
-): { iface: Interface; rest: Tok[] } | undefined {
-  const index = Number(toks[0].text.slice(0, -1));
-  const nameTok = toks[1];
-  if (!nameTok) {
-    sink.error(lineNo, toks[0].col, toks[0].text, 'interface index without a name');
+/** A decimal number no larger than `max`, or undefined. */
+function numberOf(w: NumWord, max: number): number | undefined {
+  return w.num !== undefined && w.num <= max ? w.num : undefined;
+}
+
+/** The interface a header line opens, or undefined when the header is unusable (its lines are then
+ * reported as orphans). */
+function readHeader(h: HeaderSeg, lineNo: number, sink: IssueSink, byName: Map<string, Interface>, order: Interface[]): Interface | undefined {
+  const index = h.index.index;
+  const field = h.name;
+  if (!field) {
+    sink.error(lineNo, h.index.col, h.index.text, 'interface index without a name');
     return undefined;
   }
-  let nameText = nameTok.text;
-  const linkHeader = nameText.endsWith(':');
-  if (linkHeader) nameText = nameText.slice(0, -1);
-  let name = nameText;
-  let peer: Interface['peer'];
-  const at = nameText.indexOf('@');
-  if (at > 0) {
-    name = nameText.slice(0, at);
-    const p = nameText.slice(at + 1);
-    if (p === 'NONE') peer = { none: true };
-    else if (/^if\d+$/.test(p)) peer = { index: Number(p.slice(2)) };
-    else peer = { name: p };
-  }
+  const name = field.name;
+  // dev_valid_name(): at most IFNAMSIZ-1 bytes, no '/', ':' or whitespace.
   if (!/^[^\s/:]{1,15}$/.test(name)) {
-    sink.error(lineNo, nameTok.col, nameTok.text, `'${name}' is not a valid interface name`, 'names are 1..15 characters without /, : or spaces');
+    sink.error(lineNo, field.col, field.text, `'${name}' is not a valid interface name`, 'names are 1..15 characters without /, : or spaces');
     return undefined;
   }
   let iface = byName.get(name);
   if (!iface) {
-    iface = { name, index, flags: [], addresses: [], loc: sink.loc(lineNo, toks[0].col) };
+    iface = { name, index, flags: [], addresses: [], loc: sink.loc(lineNo, h.index.col) };
     byName.set(name, iface);
     order.push(iface);
   } else if (iface.index !== index) {
-    sink.error(lineNo, toks[0].col, toks[0].text, `interface ${name} appears with index ${index} and ${iface.index}`);
+    sink.error(lineNo, h.index.col, h.index.text, `interface ${name} appears with index ${index} and ${iface.index}`);
   }
-  if (peer) iface.peer = { ...iface.peer, ...peer };
-  if (!linkHeader) return { iface, rest: toks.slice(2) }; // `ip -o addr`: N: NAME inet ...
-  let i = 2;
-  const fl = toks[i];
-  if (fl && /^<.*>$/.test(fl.text)) {
-    iface.flags = fl.text.slice(1, -1).split(',').filter(Boolean);
-    i++;
-  } else {
-    sink.error(lineNo, fl?.col ?? nameTok.col, fl?.text ?? nameTok.text, 'expected interface flags <...> after the name');
+  if (field.peer) iface.peer = { ...iface.peer, ...field.peer };
+  if (!field.colon) return iface; // `ip -o addr`: N: NAME inet ...
+  const fl = h.flags;
+  if (!fl?.flags) {
+    sink.error(lineNo, fl?.col ?? field.col, fl?.text ?? field.text, 'expected interface flags <...> after the name');
     return undefined;
   }
-  for (; i < toks.length; i++) {
-    const k = toks[i].text;
-    if (!HEADER_KEYS.has(k)) {
-      sink.warn(lineNo, toks[i].col, k, `unknown word '${k}' in an interface line; ignored`);
+  iface.flags = fl.flags;
+  for (const a of h.attrs) {
+    if (a.key === null) {
+      sink.warn(lineNo, a.col, a.text, `unknown word '${a.text}' in an interface line; ignored`);
       continue;
     }
-    const v = toks[i + 1];
+    const v = a.value;
     if (!v) {
-      sink.error(lineNo, toks[i].col, k, `'${k}' needs a value`);
+      sink.error(lineNo, a.col, a.key, `'${a.key}' needs a value`);
       break;
     }
-    i++;
-    if (k === 'mtu') {
-      const n = parseUint(v.text, 0xffffffff);
+    if (a.key === 'mtu') {
+      const n = numberOf(v, 0xffffffff);
       if (n === undefined) sink.error(lineNo, v.col, v.text, `mtu needs a number, got '${v.text}'`);
       else iface.mtu = n;
-    } else if (k === 'state') iface.state = v.text;
-    else if (k === 'master') iface.master = v.text;
-    else if (k === 'link-netnsid') setNetnsId(iface, v, lineNo, sink);
-    else if (k === 'link-netns') iface.peer = { ...iface.peer, netns: v.text };
+    } else if (a.key === 'state') iface.state = v.text;
+    else if (a.key === 'master') iface.master = v.text;
+    else if (a.key === 'link-netnsid') setNetnsId(iface, v, lineNo, sink);
+    else if (a.key === 'link-netns') iface.peer = { ...iface.peer, netns: v.text };
   }
-  return { iface, rest: [] };
+  return iface;
 }
 
-function setNetnsId(iface: Interface, v: Tok, lineNo: number, sink: IssueSink): void {
-  const n = parseUint(v.text, 0xffffffff);
+function setNetnsId(iface: Interface, v: NumWord, lineNo: number, sink: IssueSink): void {
+  const n = numberOf(v, 0xffffffff);
   if (n === undefined) sink.error(lineNo, v.col, v.text, `link-netnsid needs a number, got '${v.text}'`);
   else iface.peer = { ...iface.peer, netnsId: n };
 }
 
-function handleBody(toks: Tok[], lineNo: number, sink: IssueSink, iface: Interface, detailed: Set<Interface>): void {
-  const first = toks[0].text;
-  if (first.startsWith('link/')) return parseLinkLine(toks, lineNo, sink, iface, detailed);
-  if (first === 'inet' || first === 'inet6') return parseAddrLine(toks, lineNo, sink, iface);
-  if (first === 'valid_lft' || first === 'preferred_lft') return; // address lifetimes: informational
-  if (first === 'altname') {
-    if (toks[1]) (iface.altnames ??= []).push(toks[1].text);
-    else sink.error(lineNo, toks[0].col, first, 'altname needs a name');
-    return;
+function readBody(seg: BodySeg, lineNo: number, sink: IssueSink, iface: Interface, detailed: Set<Interface>): void {
+  switch (seg.kind) {
+    case 'link':
+      return readLink(seg, lineNo, sink, iface, detailed);
+    case 'addr':
+      return readAddr(seg, lineNo, sink, iface);
+    case 'lifetime':
+      return; // address lifetimes: informational
+    case 'altname':
+      if (seg.name) (iface.altnames ??= []).push(seg.name.text);
+      else sink.error(lineNo, seg.head.col, seg.head.text, 'altname needs a name');
+      return;
+    case 'detail':
+      // `ip -d` detail line: the kind of link (veth, bridge, vxlan ...) or of port (bridge_slave ...).
+      detailed.add(iface);
+      if (seg.kindName === null) return;
+      if (seg.slave) {
+        iface.slaveKind = seg.kindName;
+        if (seg.hairpin) iface.hairpin = seg.hairpin === 'on';
+      } else if (iface.kind === undefined) iface.kind = seg.kindName;
+      else sink.warn(lineNo, seg.head.col, seg.kindName, `second kind line '${seg.kindName}' for ${iface.name} (kind ${iface.kind}); ignored`);
+      return;
+    case 'other':
+      sink.error(lineNo, seg.head.col, seg.words.map((w) => w.text).join(' '), `unexpected line in interface ${iface.name}`, 'expected link/..., inet, inet6, valid_lft or an `ip -d` detail line');
   }
-  if (/^[a-z][a-z0-9_.-]*$/i.test(first)) {
-    // `ip -d` detail line: the kind of link (veth, bridge, vxlan ...) or of port (bridge_slave ...).
-    detailed.add(iface);
-    if (DETAIL_NO_KIND.has(first)) return;
-    if (first.endsWith('_slave')) {
-      iface.slaveKind = first;
-      const hp = toks.findIndex((t) => t.text === 'hairpin');
-      if (first === 'bridge_slave' && hp > 0 && (toks[hp + 1]?.text === 'on' || toks[hp + 1]?.text === 'off')) iface.hairpin = toks[hp + 1].text === 'on';
-    }
-    else if (iface.kind === undefined) iface.kind = first;
-    else sink.warn(lineNo, toks[0].col, first, `second kind line '${first}' for ${iface.name} (kind ${iface.kind}); ignored`);
-    return;
-  }
-  sink.error(lineNo, toks[0].col, toks.map((t) => t.text).join(' '), `unexpected line in interface ${iface.name}`, 'expected link/..., inet, inet6, valid_lft or an `ip -d` detail line');
 }
 
-function parseLinkLine(toks: Tok[], lineNo: number, sink: IssueSink, iface: Interface, detailed: Set<Interface>): void {
-  iface.linkType = toks[0].text.slice(5);
-  let i = 1;
-  const keys = new Set(['brd', 'peer', 'permaddr', 'link-netnsid', 'link-netns', 'promiscuity']);
-  if (toks[i] && !keys.has(toks[i].text)) {
-    const t = toks[i].text;
-    iface.mac = isRedactedMac(t) ? 'redacted' : t;
-    if (iface.mac !== 'redacted' && !/^[0-9a-f]{1,2}(:[0-9a-f]{1,2})*$/i.test(t) && !/^[0-9.]+$/.test(t) && !t.includes(':')) {
-      sink.error(lineNo, toks[i].col, t, `'${t}' is not a link-layer address`, "a censored MAC should read XX:XX:XX:XX:XX:XX");
-    }
-    i++;
+function readLink(seg: LinkSeg, lineNo: number, sink: IssueSink, iface: Interface, detailed: Set<Interface>): void {
+  iface.linkType = seg.type;
+  const hw = seg.addr;
+  if (hw) {
+    iface.mac = hw.form === 'redacted' ? 'redacted' : hw.text;
+    if (hw.form === 'bad') sink.error(lineNo, hw.col, hw.text, `'${hw.text}' is not a link-layer address`, 'a censored MAC should read XX:XX:XX:XX:XX:XX');
   }
-  for (; i < toks.length; i++) {
-    const k = toks[i].text;
-    if (k === 'promiscuity') {
+  for (const a of seg.attrs) {
+    if (a.key === 'promiscuity') {
       detailed.add(iface);
       return; // the rest of an `ip -d` link line: promiscuity, minmtu, maxmtu ... (not used)
     }
-    const v = toks[i + 1];
-    if (!keys.has(k)) {
-      sink.warn(lineNo, toks[i].col, k, `unknown word '${k}' in a link/ line; ignored`);
+    if (a.key === null) {
+      sink.warn(lineNo, a.col, a.text, `unknown word '${a.text}' in a link/ line; ignored`);
       continue;
     }
-    if (!v) {
-      sink.error(lineNo, toks[i].col, k, `'${k}' needs a value`);
+    if (!a.value) {
+      sink.error(lineNo, a.col, a.key, `'${a.key}' needs a value`);
       return;
     }
-    i++;
-    if (k === 'link-netnsid') setNetnsId(iface, v, lineNo, sink);
-    else if (k === 'link-netns') iface.peer = { ...iface.peer, netns: v.text };
+    if (a.key === 'link-netnsid') setNetnsId(iface, a.value, lineNo, sink);
+    else if (a.key === 'link-netns') iface.peer = { ...iface.peer, netns: a.value.text };
   }
 }
 
-function parseAddrLine(toks: Tok[], lineNo: number, sink: IssueSink, iface: Interface): void {
-  const family: Family = toks[0].text === 'inet' ? 4 : 6;
-  let i = 1;
-  const at = toks[i];
+function readAddr(seg: AddrSeg, lineNo: number, sink: IssueSink, iface: Interface): void {
+  const family = seg.family;
+  const at = seg.addr;
   if (!at) {
-    sink.error(lineNo, toks[0].col, toks[0].text, `'${toks[0].text}' without an address`);
+    sink.error(lineNo, seg.head.col, seg.head.text, `'${seg.head.text}' without an address`);
     return;
   }
-  if (at.text.startsWith('[')) {
-    // A placeholder such as `[PUBLIC IP HERE]`: the dump was anonymised.
-    let j = i;
-    while (j < toks.length && !toks[j].text.endsWith(']')) j++;
-    const txt = toks.slice(i, j + 1).map((t) => t.text).join(' ');
-    sink.warn(lineNo, at.col, txt, `address of ${iface.name} is redacted in the dump; this address is left out`, 'replace the placeholder with the real (or a documentation) address to simulate it');
+  if (at.form === 'placeholder') {
+    sink.warn(lineNo, at.col, at.text, `address of ${iface.name} is redacted in the dump; this address is left out`, 'replace the placeholder with the real (or a documentation) address to simulate it');
     return;
   }
-  if (/[xX]/.test(at.text) && /^[0-9a-fA-FxX:./]+$/.test(at.text)) {
+  if (at.form === 'redacted') {
     sink.warn(lineNo, at.col, at.text, `address of ${iface.name} is redacted in the dump (X digits); this address is left out`, 'replace the placeholder with the real (or a documentation) address to simulate it');
     return;
   }
   const local = parseNet(at.text, family);
   if (typeof local === 'string') {
-    sink.error(lineNo, at.col, at.text, `bad ${toks[0].text} address: ${local}`);
+    sink.error(lineNo, at.col, at.text, `bad ${seg.head.text} address: ${local}`);
     return;
   }
-  i++;
-  const a: IfAddress = { family, local, scope: 'global', secondary: false, flags: [], loc: sink.loc(lineNo, toks[0].col) };
-  for (; i < toks.length; i++) {
-    const t = toks[i];
-    const k = t.text;
-    if (k === 'peer' || k === 'brd' || k === 'scope' || k === 'metric' || k === 'proto' || k === 'label') {
-      const v = toks[i + 1];
+  const a: IfAddress = { family, local, scope: 'global', secondary: false, flags: [], loc: sink.loc(lineNo, seg.head.col) };
+  const last = seg.attrs.length - 1;
+  for (let i = 0; i <= last; i++) {
+    const t = seg.attrs[i];
+    const k = t.key;
+    if (k === 'flag') {
+      if (t.text === 'secondary' || t.text === 'temporary') a.secondary = true;
+      a.flags.push(t.text);
+    } else if (k === null) {
+      // IPv4 lines end with the label (ifa_label): the interface name or NAME:ALIAS.
+      if (family === 4 && i === last) {
+        if (t.text !== iface.name) a.label = t.text;
+      } else {
+        a.flags.push(t.text);
+        sink.warn(lineNo, t.col, t.text, `unknown address flag '${t.text}'; kept, not interpreted`);
+      }
+    } else {
+      const v = t.value;
       if (!v) {
         sink.error(lineNo, t.col, k, `'${k}' needs a value`);
         return;
       }
-      i++;
       if (k === 'peer') {
         const p = parseNet(v.text, family);
         if (typeof p === 'string') sink.error(lineNo, v.col, v.text, `bad peer address: ${p}`);
@@ -261,20 +298,11 @@ function parseAddrLine(toks: Tok[], lineNo: number, sink: IssueSink, iface: Inte
       } else if (k === 'brd') a.broadcast = v.text;
       else if (k === 'scope') a.scope = v.text;
       else if (k === 'metric') {
-        const n = parseUint(v.text, 0xffffffff);
+        const n = numberOf(v, 0xffffffff);
         if (n === undefined) sink.error(lineNo, v.col, v.text, `metric needs a number, got '${v.text}'`);
         else a.metric = n;
       } else if (k === 'label') a.label = v.text;
       else a.flags.push(`proto ${v.text}`);
-    } else if (ADDR_FLAGS.has(k)) {
-      if (k === 'secondary' || k === 'temporary') a.secondary = true;
-      a.flags.push(k);
-    } else if (family === 4 && i === toks.length - 1) {
-      // IPv4 lines end with the label (ifa_label): the interface name or NAME:ALIAS.
-      if (k !== iface.name) a.label = k;
-    } else {
-      a.flags.push(k);
-      sink.warn(lineNo, t.col, k, `unknown address flag '${k}'; kept, not interpreted`);
     }
   }
   a.flags = a.flags.filter((f) => f !== 'secondary');
