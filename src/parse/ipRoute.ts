@@ -1,33 +1,37 @@
 /**
  * `ip route show [table all]` / `ip -6 route show table all` loader.
  *
- * One route per line; multipath routes continue on following lines that start with `nexthop`; `cache` lines
- * (from `ip route show cache`) continue the route above. Keywords may come in any order (old iproute2
- * versions print two spaces between fields and a different order); unknown words are kept in `flags` and
- * reported as warnings.
+ * The syntax of a line is grammar/ip-route.peggy: a route, a `nexthop` line continuing a multipath route,
+ * an indented `cache` line continuing the route above (`ip route show cache`), a comment. This file turns
+ * the parsed lines into routes: it attaches continuation lines, checks addresses, prefixes and numbers,
+ * infers the family of `default`, names the reserved tables, and reports unknown words as warnings (they are
+ * kept in `flags`).
  */
 import type { Family, IpNet } from '../model/addr.js';
 import type { Nexthop, Route, RouteType } from '../model/host.js';
 import { anyNet, parseAddr, parseNet } from './inet.js';
-import { IssueSink, parseUint, splitLines, tokenize, type LoadOptions, type Tok } from './lineSource.js';
+import { IssueSink, type LoadOptions, type Tok } from './lineSource.js';
+import { parse as parseRouteSyntax } from './generated/ip-route.js';
 
 export const ROUTE_TYPES: readonly RouteType[] = [
   'unicast', 'local', 'broadcast', 'multicast', 'anycast', 'blackhole', 'unreachable', 'prohibit', 'throw', 'nat',
 ];
 
-/** Route flags ip(8) prints as bare words (print_rt_flags, RTNH_F_*, RTM_F_*). */
+/** Route flags ip(8) prints as bare words (print_rt_flags, RTNH_F_*, RTM_F_*); the grammar's RouteFlag. */
 export const ROUTE_FLAGS = new Set([
   'dead', 'onlink', 'pervasive', 'offload', 'trap', 'notify', 'linkdown', 'unresolved',
   'rt_offload', 'rt_trap', 'rt_offload_failed', 'cache',
 ]);
 
-/** Route metrics (RTAX_*) in the order ip(8) prints them. rtt/rttvar/rto_min carry a time unit. */
+/** Route metrics (RTAX_*) in the order ip(8) prints them (the grammar's RouteMetricKw). rtt/rttvar/rto_min
+ * carry a time unit. */
 export const ROUTE_METRICS = [
   'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit', 'initcwnd',
   'features', 'rto_min', 'initrwnd', 'quickack', 'congctl', 'fastopen_no_cookie',
 ] as const;
 
-/** Other `key value` attributes kept in `extra` (in the order they are printed). */
+/** Other `key value` attributes kept in `extra` (in the order they are printed; the grammar's ExtraKw and
+ * `encap`). */
 export const ROUTE_EXTRA_KEYS = [
   'from', 'nhid', 'mark', 'realms', 'realm', 'iif', 'error', 'ipid', 'used', 'age', 'users', 'ttl-propagate', 'as',
   'encap',
@@ -41,9 +45,11 @@ export const DSFIELD_NAMES: Record<string, number> = {
   AF31: 0x68, AF32: 0x70, AF33: 0x78, AF41: 0x88, AF42: 0x90, AF43: 0x98, EF: 0xb8,
 };
 
+const RESERVED_TABLES = new Map([['253', 'default'], ['254', 'main'], ['255', 'local']]);
+
 /** ip(8) prints the reserved tables by name; hand-written dumps may use the numbers. Same table. */
 export function canonicalTable(t: string): string {
-  return ({ '253': 'default', '254': 'main', '255': 'local' } as Record<string, string>)[t] ?? t;
+  return RESERVED_TABLES.get(t) ?? t;
 }
 
 export function parseDsfield(text: string): number | undefined {
@@ -59,51 +65,102 @@ export interface RouteLoadOptions extends LoadOptions {
   table?: string;
 }
 
+// ---- the syntax objects grammar/ip-route.peggy returns ----
+
+/** A value word; `n` when it is a decimal number, `bad` when it lacks the fixed form of its keyword. */
+interface ValueTok extends Tok {
+  n?: number;
+  bad?: true;
+}
+
+type RouteAttr =
+  | { k: 'via'; key: Tok; fam: Tok | null; v: Tok | null }
+  | { k: 'dev' | 'src' | 'table' | 'proto' | 'scope' | 'tos' | 'extra'; key: Tok; v: Tok | null }
+  | { k: 'weight' | 'metric' | 'expires' | 'pref'; key: Tok; v: ValueTok | null }
+  | { k: 'metric-rtax'; key: Tok; lock: Tok | null; v: ValueTok | null }
+  | { k: 'encap'; key: Tok; v: Tok[] | null }
+  | { k: 'flag'; w: Tok }
+  | { k: 'word'; w: Tok };
+
+type NexthopAttr =
+  | { k: 'via'; key: Tok; fam: Tok | null; v: Tok | null }
+  | { k: 'dev' | 'realms'; key: Tok; v: Tok | null }
+  | { k: 'weight'; key: Tok; v: ValueTok | null }
+  | { k: 'flag'; w: Tok }
+  | { k: 'word'; w: Tok };
+
+interface InlineNexthop {
+  key: Tok;
+  attrs: NexthopAttr[];
+}
+
+type RouteLineSyntax =
+  /** dst null: a route type alone on its line */
+  | { kind: 'route'; type: Tok | null; dst: Tok | null; attrs: RouteAttr[]; nexthops: InlineNexthop[] }
+  | { kind: 'cache'; key: Tok; attrs: RouteAttr[]; nexthops: InlineNexthop[] }
+  | { kind: 'nexthop'; key: Tok; attrs: NexthopAttr[]; text: string };
+
+/** What each keyword's value is, for the message when the line ends before it. */
+const ROUTE_VALUE: Record<string, string> = {
+  via: 'a gateway address', dev: 'an interface name', oif: 'an interface name', weight: 'a number 1..256',
+  src: 'a source address', table: 'a table name or number', proto: 'a protocol name or number',
+  protocol: 'a protocol name or number', scope: 'a scope (host, link, global, or a number)', metric: 'a number',
+  preference: 'a number', priority: 'a number', tos: 'a TOS value (0x10, lowdelay, ...)',
+  dsfield: 'a TOS value (0x10, lowdelay, ...)', expires: 'a time like 123sec', pref: 'low, medium or high',
+};
+const NEXTHOP_VALUE: Record<string, string> = {
+  via: 'a gateway address', dev: 'an interface name', weight: 'a number 1..256', realms: 'a realm', realm: 'a realm',
+};
+
+const MAX_U32 = 0xffffffff;
+
+interface RouteDraft extends Route {
+  multipathHead?: boolean;
+}
+
 /** Parse `ip route` output. Throws InputError listing every problem. */
 export function parseIpRoute(text: string, file: string, opts: RouteLoadOptions = {}): Route[] {
   const sink = new IssueSink(file);
   const routes: Route[] = [];
-  const lines = splitLines(text);
-  let last: Route | undefined;
-  for (let i = 0; i < lines.length; i++) {
-    const lineNo = i + 1;
-    const toks = tokenize(lines[i]);
-    if (toks.length === 0) continue;
-    const first = toks[0].text;
-    if (first.startsWith('#')) continue; // a captured command line / comment
-    if (first === 'nexthop') {
-      if (!last) {
-        sink.error(lineNo, toks[0].col, lines[i].trim(), 'nexthop line without a route above it', 'multipath `nexthop` lines continue the route printed on the line before');
-        continue;
-      }
-      const nh = parseNexthop(toks, 1, lineNo, sink, last.family);
-      if (nh) {
-        // The first nexthop line replaces the empty placeholder of a multipath route head.
-        if (last.nexthops.length === 1 && !last.nexthops[0].via && !last.nexthops[0].dev && last.nexthops[0].weight === undefined && (last as RouteDraft).multipathHead) last.nexthops = [];
-        (last as RouteDraft).multipathHead = false;
-        last.nexthops.push(nh);
-      }
-      continue;
-    }
-    if (first === 'cache' && /^\s/.test(lines[i]) && last) {
-      if (!last.flags.includes('cache')) last.flags.push('cache');
-      parseAttrs(toks, 1, lineNo, sink, last, last.nexthops[0]);
-      continue;
-    }
-    const r = parseRouteToks(toks, lineNo, sink, opts);
-    if (r) {
-      routes.push(r);
-      last = r;
-    } else last = undefined;
-  }
+  let lineNo = 0;
+  let last: RouteDraft | undefined;
+  const onLine = (line: RouteLineSyntax | null): void => {
+    lineNo++;
+    if (line === null) return; // blank, comment
+    if (line.kind === 'route') {
+      last = decodeRoute(line, lineNo, sink, opts);
+      if (last) routes.push(last);
+    } else if (line.kind === 'nexthop') {
+      if (!last) sink.error(lineNo, line.key.col, line.text.trim(), 'nexthop line without a route above it', 'multipath `nexthop` lines continue the route printed on the line before');
+      else addNexthopLine(last, line, lineNo, sink);
+    } else if (!last) {
+      // a cache line with nothing to continue: read as a route line, whose destination `cache` is not one
+      parseDestination(line.key, lineNo, sink);
+    } else addCacheLine(last, line, lineNo, sink);
+  };
+  // Lines end at LF, CRLF or CR (as splitLines has them).
+  parseRouteSyntax(text.replace(/\r\n?/g, '\n'), { grammarSource: file, onLine });
   for (const r of routes) delete (r as RouteDraft).multipathHead;
   sink.throwIfErrors();
   sink.flushWarnings(opts.warnings);
   return routes;
 }
 
-interface RouteDraft extends Route {
-  multipathHead?: boolean;
+function addNexthopLine(last: RouteDraft, line: Extract<RouteLineSyntax, { kind: 'nexthop' }>, lineNo: number, sink: IssueSink): void {
+  const nh = decodeNexthop(line.attrs, lineNo, sink);
+  if (!nh) return;
+  // The first nexthop line replaces the empty placeholder of a multipath route head.
+  if (last.nexthops.length === 1 && !last.nexthops[0].via && !last.nexthops[0].dev && last.nexthops[0].weight === undefined && last.multipathHead) last.nexthops = [];
+  last.multipathHead = false;
+  last.nexthops.push(nh);
+}
+
+function addCacheLine(last: RouteDraft, line: Extract<RouteLineSyntax, { kind: 'cache' }>, lineNo: number, sink: IssueSink): void {
+  if (!last.flags.includes('cache')) last.flags.push('cache');
+  // A route without a nexthop (blackhole, throw...) gets one when its cache line names a device or gateway.
+  const nh = last.nexthops[0] ?? { flags: [] };
+  applyRouteAttrs(line.attrs, line.nexthops, lineNo, sink, last, nh);
+  if (!last.nexthops.includes(nh) && hasNexthop(nh)) last.nexthops.push(nh);
 }
 
 /** Parse a single route line (no continuation lines). */
@@ -117,31 +174,27 @@ export function parseRouteLine(line: string, file = '<route>', opts: RouteLoadOp
   return rs[0];
 }
 
-function parseRouteToks(toks: Tok[], lineNo: number, sink: IssueSink, opts: RouteLoadOptions): Route | undefined {
+/** A route's destination: a prefix, 'default', or undefined (reported). */
+function parseDestination(dst: Tok, lineNo: number, sink: IssueSink): IpNet | 'default' | undefined {
+  if (dst.text === 'default') return 'default';
+  const n = parseNet(dst.text);
+  if (typeof n !== 'string') return n;
+  sink.error(lineNo, dst.col, dst.text, `expected a route destination (prefix or 'default'): ${n}`, hint(dst.text));
+  return undefined;
+}
+
+function decodeRoute(line: Extract<RouteLineSyntax, { kind: 'route' }>, lineNo: number, sink: IssueSink, opts: RouteLoadOptions): RouteDraft | undefined {
   const errorsBefore = sink.issues.length;
-  let i = 0;
-  let type: RouteType = 'unicast';
-  if ((ROUTE_TYPES as readonly string[]).includes(toks[0].text)) {
-    type = toks[0].text as RouteType;
-    i++;
-  }
-  const dstTok = toks[i];
-  if (!dstTok) {
-    sink.error(lineNo, toks[0].col, toks[0].text, `route type '${type}' without a destination`, 'expected a prefix or `default` after the route type');
+  if (!line.dst) {
+    const t = line.type as Tok;
+    sink.error(lineNo, t.col, t.text, `route type '${t.text}' without a destination`, 'expected a prefix or `default` after the route type');
     return undefined;
   }
-  let dst: IpNet | undefined;
-  let dstDefault = false;
-  if (dstTok.text === 'default') dstDefault = true;
-  else {
-    const n = parseNet(dstTok.text);
-    if (typeof n === 'string') {
-      sink.error(lineNo, dstTok.col, dstTok.text, `expected a route destination (prefix or 'default'): ${n}`, hint(dstTok.text));
-      return undefined;
-    }
-    dst = n;
-  }
-  i++;
+  const parsed = parseDestination(line.dst, lineNo, sink);
+  if (!parsed) return undefined;
+  const type = (line.type?.text ?? 'unicast') as RouteType;
+  const dstDefault = parsed === 'default';
+  const dst = dstDefault ? undefined : parsed;
   const r: RouteDraft = {
     family: dst?.family ?? opts.family ?? 4,
     table: canonicalTable(opts.table ?? 'main'),
@@ -149,10 +202,10 @@ function parseRouteToks(toks: Tok[], lineNo: number, sink: IssueSink, opts: Rout
     dst: dst ?? anyNet(opts.family ?? 4),
     nexthops: [],
     flags: [],
-    loc: sink.loc(lineNo, toks[0].col),
+    loc: sink.loc(lineNo, (line.type ?? line.dst).col),
   };
   const nh: Nexthop = { flags: [] };
-  parseAttrs(toks, i, lineNo, sink, r, nh);
+  applyRouteAttrs(line.attrs, line.nexthops, lineNo, sink, r, nh);
   if (dstDefault && !opts.family) {
     // `default` says nothing about the family: take it from the gateway / source when printed.
     const fam = nh.via ? parseAddr(nh.via)?.family : r.prefsrc ? parseAddr(r.prefsrc)?.family : undefined;
@@ -162,13 +215,23 @@ function parseRouteToks(toks: Tok[], lineNo: number, sink: IssueSink, opts: Rout
     }
   }
   // Route-level nexthop: one entry, even for dev-less routes (blackhole, throw...) — multipath heads get
-  // their nexthops from the following lines.
-  const hasNh = nh.via !== undefined || nh.dev !== undefined || nh.weight !== undefined || nh.flags.length > 0;
-  if (hasNh || !['blackhole', 'unreachable', 'prohibit', 'throw'].includes(type)) {
+  // their nexthops from the following lines (or from inline `nexthop` groups, already in r.nexthops).
+  const hasNh = hasNexthop(nh);
+  if (hasNh || (r.nexthops.length === 0 && !['blackhole', 'unreachable', 'prohibit', 'throw'].includes(type))) {
     r.nexthops.push(nh);
     if (!hasNh) r.multipathHead = true;
   }
-  return sink.issues.slice(errorsBefore).some((x) => x.severity === 'error') ? undefined : r;
+  return errorSince(sink, errorsBefore) ? undefined : r;
+}
+
+/** Whether an error was reported after the first `from` issues. */
+function errorSince(sink: IssueSink, from: number): boolean {
+  for (let i = from; i < sink.issues.length; i++) if (sink.issues[i].severity === 'error') return true;
+  return false;
+}
+
+function hasNexthop(nh: Nexthop): boolean {
+  return nh.via !== undefined || nh.dev !== undefined || nh.weight !== undefined || nh.flags.length > 0;
 }
 
 function hint(text: string): string | undefined {
@@ -177,229 +240,153 @@ function hint(text: string): string | undefined {
   return undefined;
 }
 
-/** Parse `key value` attributes and flags from toks[i..] into route r and nexthop nh. */
-function parseAttrs(toks: Tok[], start: number, lineNo: number, sink: IssueSink, r: Route, nh: Nexthop): void {
-  const need = (k: number, what: string): Tok | undefined => {
-    const t = toks[k + 1];
-    if (!t) sink.error(lineNo, toks[k].col, toks[k].text, `'${toks[k].text}' needs a value: ${what}`);
-    return t;
-  };
-  for (let i = start; i < toks.length; i++) {
-    const t = toks[i];
-    const k = t.text;
-    switch (k) {
+function uintOf(v: ValueTok, max: number): number | undefined {
+  return v.n !== undefined && v.n <= max ? v.n : undefined;
+}
+
+/** Apply a route line's (or cache line's) attributes to route r and its route-level nexthop nh; inline
+ * `nexthop` groups are appended to r.nexthops. */
+function applyRouteAttrs(attrs: RouteAttr[], inline: InlineNexthop[], lineNo: number, sink: IssueSink, r: Route, nh: Nexthop): void {
+  for (const a of attrs) {
+    if (a.k === 'flag') {
+      // Flags printed after a multipath head belong to the route; on nexthop lines to the nexthop.
+      if (!r.flags.includes(a.w.text)) r.flags.push(a.w.text);
+      continue;
+    }
+    if (a.k === 'word') {
+      r.flags.push(a.w.text);
+      sink.warn(lineNo, a.w.col, a.w.text, `unknown word '${a.w.text}' in a route; kept as a flag, not interpreted`);
+      continue;
+    }
+    const key = a.k === 'via' && a.fam ? a.fam : a.k === 'metric-rtax' && a.lock ? a.lock : a.key;
+    if (a.v === null) {
+      // the line ends before the value
+      sink.error(lineNo, key.col, key.text, `'${key.text}' needs a value: ${ROUTE_VALUE[a.key.text] ?? 'a value'}`);
+      return;
+    }
+    const k = a.key.text;
+    switch (a.k) {
       case 'via': {
-        let v = need(i, 'a gateway address');
-        if (!v) return;
-        if (v.text === 'inet' || v.text === 'inet6') {
-          i++;
-          v = need(i, 'a gateway address');
-          if (!v) return;
-        }
-        const a = parseAddr(v.text);
-        if (!a) sink.error(lineNo, v.col, v.text, `'via' needs a gateway address, got '${v.text}'`, hint(v.text));
-        else nh.via = a.addr;
-        i++;
+        const g = parseAddr(a.v.text);
+        if (!g) sink.error(lineNo, a.v.col, a.v.text, `'via' needs a gateway address, got '${a.v.text}'`, hint(a.v.text));
+        else nh.via = g.addr;
         break;
       }
       case 'dev':
-      case 'oif': {
-        const v = need(i, 'an interface name');
-        if (!v) return;
-        nh.dev = v.text;
-        i++;
+        nh.dev = a.v.text;
         break;
-      }
       case 'weight': {
-        const v = need(i, 'a number 1..256');
-        if (!v) return;
-        const n = parseUint(v.text, 256);
-        if (n === undefined || n < 1) sink.error(lineNo, v.col, v.text, `nexthop weight must be 1..256, got '${v.text}'`);
+        const n = uintOf(a.v, 256);
+        if (n === undefined || n < 1) sink.error(lineNo, a.v.col, a.v.text, `nexthop weight must be 1..256, got '${a.v.text}'`);
         else nh.weight = n;
-        i++;
         break;
       }
       case 'src': {
-        const v = need(i, 'a source address');
-        if (!v) return;
-        const a = parseAddr(v.text);
-        if (!a) sink.error(lineNo, v.col, v.text, `'src' needs an address, got '${v.text}'`, hint(v.text));
-        else r.prefsrc = a.addr;
-        i++;
+        const s = parseAddr(a.v.text);
+        if (!s) sink.error(lineNo, a.v.col, a.v.text, `'src' needs an address, got '${a.v.text}'`, hint(a.v.text));
+        else r.prefsrc = s.addr;
         break;
       }
-      case 'table': {
-        const v = need(i, 'a table name or number');
-        if (!v) return;
-        r.table = canonicalTable(v.text);
-        i++;
+      case 'table':
+        r.table = canonicalTable(a.v.text);
         break;
-      }
       case 'proto':
-      case 'protocol': {
-        const v = need(i, 'a protocol name or number');
-        if (!v) return;
-        r.proto = v.text;
-        i++;
+        r.proto = a.v.text;
         break;
-      }
-      case 'scope': {
-        const v = need(i, 'a scope (host, link, global, or a number)');
-        if (!v) return;
-        r.scope = v.text;
-        i++;
+      case 'scope':
+        r.scope = a.v.text;
         break;
-      }
-      case 'metric':
-      case 'preference':
-      case 'priority': {
-        const v = need(i, 'a number');
-        if (!v) return;
-        const n = parseUint(v.text, 0xffffffff);
-        if (n === undefined) sink.error(lineNo, v.col, v.text, `'${k}' needs a number, got '${v.text}'`);
+      case 'metric': {
+        const n = uintOf(a.v, MAX_U32);
+        if (n === undefined) sink.error(lineNo, a.v.col, a.v.text, `'${k}' needs a number, got '${a.v.text}'`);
         else r.metric = n;
-        i++;
         break;
       }
-      case 'tos':
-      case 'dsfield': {
-        const v = need(i, 'a TOS value (0x10, lowdelay, ...)');
-        if (!v) return;
-        const n = parseDsfield(v.text);
-        if (n === undefined) sink.error(lineNo, v.col, v.text, `unknown TOS value '${v.text}'`, 'ip prints TOS as hex (0x10) or an rt_dsfield name');
+      case 'tos': {
+        const n = parseDsfield(a.v.text);
+        if (n === undefined) sink.error(lineNo, a.v.col, a.v.text, `unknown TOS value '${a.v.text}'`, 'ip prints TOS as hex (0x10) or an rt_dsfield name');
         else r.tos = n;
-        i++;
         break;
       }
-      case 'expires': {
-        const v = need(i, 'a time like 123sec');
-        if (!v) return;
-        if (!/^-?\d+(sec)?$/.test(v.text)) sink.error(lineNo, v.col, v.text, `'expires' needs a time like 300sec, got '${v.text}'`);
-        else r.expires = v.text;
-        i++;
+      case 'expires':
+        if (a.v.bad) sink.error(lineNo, a.v.col, a.v.text, `'expires' needs a time like 300sec, got '${a.v.text}'`);
+        else r.expires = a.v.text;
         break;
-      }
-      case 'pref': {
-        const v = need(i, 'low, medium or high');
-        if (!v) return;
-        if (!['low', 'medium', 'high'].includes(v.text) && !/^\d+$/.test(v.text)) sink.error(lineNo, v.col, v.text, `'pref' must be low, medium or high, got '${v.text}'`);
-        else r.pref = v.text;
-        i++;
+      case 'pref':
+        if (a.v.bad) sink.error(lineNo, a.v.col, a.v.text, `'pref' must be low, medium or high, got '${a.v.text}'`);
+        else r.pref = a.v.text;
         break;
-      }
-      case 'nexthop': {
-        // inline multipath (everything after belongs to nexthops)
-        const sub = parseNexthop(toks, i + 1, lineNo, sink, r.family, true);
-        if (sub) r.nexthops.push(sub.nh);
-        i = sub ? sub.next - 1 : toks.length;
+      case 'metric-rtax':
+        if (a.lock) (r.locks ??= []).push(k);
+        if (k === 'mtu' || k === 'advmss') {
+          const n = uintOf(a.v, MAX_U32);
+          if (n === undefined) sink.error(lineNo, a.v.col, a.v.text, `'${k}' needs a number, got '${a.v.text}'`);
+          else if (k === 'mtu') r.mtu = n;
+          else r.advmss = n;
+        } else (r.extra ??= {})[k] = a.v.text;
         break;
+      case 'encap': {
+        // encap TYPE ...: the rest of the line describes the encapsulation; keep it verbatim.
+        const words = a.v.map((w) => w.text);
+        (r.extra ??= {}).encap = words.join(' ');
+        sink.warn(lineNo, a.key.col, [k, ...words].join(' '), 'lightweight-tunnel encapsulation is kept but not simulated');
+        return;
       }
-      default: {
-        if ((ROUTE_METRICS as readonly string[]).includes(k)) {
-          let v = need(i, 'a value');
-          if (!v) return;
-          let locked = false;
-          if (v.text === 'lock') {
-            locked = true;
-            i++;
-            v = need(i, 'a value');
-            if (!v) return;
-          }
-          if (locked) (r.locks ??= []).push(k);
-          if (k === 'mtu' || k === 'advmss') {
-            const n = parseUint(v.text, 0xffffffff);
-            if (n === undefined) sink.error(lineNo, v.col, v.text, `'${k}' needs a number, got '${v.text}'`);
-            else if (k === 'mtu') r.mtu = n;
-            else r.advmss = n;
-          } else (r.extra ??= {})[k] = v.text;
-          i++;
-        } else if ((ROUTE_EXTRA_KEYS as readonly string[]).includes(k)) {
-          const v = need(i, 'a value');
-          if (!v) return;
-          if (k === 'encap') {
-            // encap TYPE ...: the rest of the line describes the encapsulation; keep it verbatim.
-            (r.extra ??= {})[k] = toks.slice(i + 1).map((x) => x.text).join(' ');
-            sink.warn(lineNo, t.col, toks.slice(i).map((x) => x.text).join(' '), 'lightweight-tunnel encapsulation is kept but not simulated');
-            return;
-          }
-          if (k === 'from' && typeof parseNet(v.text) === 'string' && v.text !== 'all') sink.error(lineNo, v.col, v.text, `'from' needs a source prefix, got '${v.text}'`);
-          (r.extra ??= {})[k] = v.text;
-          i++;
-        } else if (ROUTE_FLAGS.has(k)) {
-          // Flags printed after a multipath head belong to the route; on nexthop lines to the nexthop.
-          if (!r.flags.includes(k)) r.flags.push(k);
-        } else {
-          r.flags.push(k);
-          sink.warn(lineNo, t.col, k, `unknown word '${k}' in a route; kept as a flag, not interpreted`);
-        }
-      }
+      case 'extra':
+        if (k === 'from' && typeof parseNet(a.v.text) === 'string' && a.v.text !== 'all') sink.error(lineNo, a.v.col, a.v.text, `'from' needs a source prefix, got '${a.v.text}'`);
+        (r.extra ??= {})[k] = a.v.text;
+        break;
     }
+  }
+  for (let g = 0; g < inline.length; g++) {
+    const hop = decodeNexthop(inline[g].attrs, lineNo, sink, inline[g + 1]?.key ?? null);
+    if (!hop) return; // the rest of the line is not read
+    r.nexthops.push(hop);
   }
 }
 
-/** Nexthop attributes from toks[start..]; `inline` stops at the next `nexthop` word. */
-function parseNexthop(toks: Tok[], start: number, lineNo: number, sink: IssueSink, family: Family, inline?: false): Nexthop | undefined;
-function parseNexthop(toks: Tok[], start: number, lineNo: number, sink: IssueSink, family: Family, inline: true): { nh: Nexthop; next: number } | undefined;
-function parseNexthop(toks: Tok[], start: number, lineNo: number, sink: IssueSink, _family: Family, inline = false): Nexthop | { nh: Nexthop; next: number } | undefined {
-  let end = toks.length;
-  if (inline) {
-    for (let k = start; k < toks.length; k++) if (toks[k].text === 'nexthop') { end = k; break; }
-  }
+/** A hop's attributes (a `nexthop` line, or an inline group: then `next` is the `nexthop` word that ends it,
+ * null for the last group). Undefined when an error was reported. */
+function decodeNexthop(attrs: NexthopAttr[], lineNo: number, sink: IssueSink, next?: Tok | null): Nexthop | undefined {
   const nh: Nexthop = { flags: [] };
   const errs = sink.issues.length;
-  for (let i = start; i < end; i++) {
-    const t = toks[i];
-    const v = toks[i + 1] && i + 1 < end ? toks[i + 1] : undefined;
-    const needV = (what: string) => {
-      if (!v) sink.error(lineNo, t.col, t.text, `'${t.text}' needs a value: ${what}`);
-      return v;
-    };
-    switch (t.text) {
+  for (const a of attrs) {
+    if (a.k === 'flag') {
+      nh.flags.push(a.w.text);
+      continue;
+    }
+    if (a.k === 'word') {
+      nh.flags.push(a.w.text);
+      sink.warn(lineNo, a.w.col, a.w.text, `unknown word '${a.w.text}' in a nexthop; kept as a flag, not interpreted`);
+      continue;
+    }
+    if (a.v === null) {
+      if (a.k !== 'via' || !a.fam) sink.error(lineNo, a.key.col, a.key.text, `'${a.key.text}' needs a value: ${NEXTHOP_VALUE[a.key.text]}`);
+      // `via inet` is followed by the gateway as written, even when that is the next hop's `nexthop` word
+      else if (next) sink.error(lineNo, next.col, next.text, `'via' needs a gateway address, got '${next.text}'`, hint(next.text));
+      else sink.error(lineNo, a.key.col, a.key.text, `'via' needs a gateway address`);
+      continue;
+    }
+    switch (a.k) {
       case 'via': {
-        let vv = needV('a gateway address');
-        if (!vv) break;
-        if (vv.text === 'inet' || vv.text === 'inet6') {
-          i++;
-          vv = toks[i + 1];
-          if (!vv) { sink.error(lineNo, t.col, t.text, `'via' needs a gateway address`); break; }
-        }
-        const a = parseAddr(vv.text);
-        if (!a) sink.error(lineNo, vv.col, vv.text, `'via' needs a gateway address, got '${vv.text}'`, hint(vv.text));
-        else nh.via = a.addr;
-        i++;
+        const g = parseAddr(a.v.text);
+        if (!g) sink.error(lineNo, a.v.col, a.v.text, `'via' needs a gateway address, got '${a.v.text}'`, hint(a.v.text));
+        else nh.via = g.addr;
         break;
       }
-      case 'dev': {
-        const vv = needV('an interface name');
-        if (vv) nh.dev = vv.text;
-        i++;
+      case 'dev':
+        nh.dev = a.v.text;
         break;
-      }
       case 'weight': {
-        const vv = needV('a number 1..256');
-        if (vv) {
-          const n = parseUint(vv.text, 256);
-          if (n === undefined || n < 1) sink.error(lineNo, vv.col, vv.text, `nexthop weight must be 1..256, got '${vv.text}'`);
-          else nh.weight = n;
-        }
-        i++;
+        const n = uintOf(a.v, 256);
+        if (n === undefined || n < 1) sink.error(lineNo, a.v.col, a.v.text, `nexthop weight must be 1..256, got '${a.v.text}'`);
+        else nh.weight = n;
         break;
       }
       case 'realms':
-      case 'realm': {
-        const vv = needV('a realm');
-        if (vv) nh.realms = vv.text;
-        i++;
+        nh.realms = a.v.text;
         break;
-      }
-      default:
-        if (ROUTE_FLAGS.has(t.text)) nh.flags.push(t.text);
-        else {
-          nh.flags.push(t.text);
-          sink.warn(lineNo, t.col, t.text, `unknown word '${t.text}' in a nexthop; kept as a flag, not interpreted`);
-        }
     }
   }
-  if (sink.issues.slice(errs).some((x) => x.severity === 'error')) return undefined;
-  return inline ? { nh, next: end } : nh;
+  return errorSince(sink, errs) ? undefined : nh;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseIpRoute, parseRouteLine } from '../../src/parse/ipRoute.js';
+import { parseIpRoute, parseRouteLine, ROUTE_EXTRA_KEYS, ROUTE_FLAGS, ROUTE_METRICS, ROUTE_TYPES } from '../../src/parse/ipRoute.js';
 import { formatRoute } from '../../src/parse/ipRouteWrite.js';
 import { InputError, type InputIssue } from '../../src/model/source.js';
 import type { Route } from '../../src/model/host.js';
@@ -219,5 +219,174 @@ describe('reserved table numbers', () => {
   it('table 255 is local, 254 main', () => {
     expect(parseRouteLine('local 10.0.0.1 dev eth0 table 255 scope host').table).toBe('local');
     expect(parseRouteLine('10.0.0.0/8 dev eth0 table 254').table).toBe('main');
+  });
+});
+
+describe('grammar/ip-route.peggy: keywords', () => {
+  const load = (line: string) => {
+    const warnings: InputIssue[] = [];
+    return { r: parseRouteLine(line, 'f', { warnings }), warnings };
+  };
+  it('every route type, flag, metric and extra key the loader exports is read as what it is', () => {
+    for (const t of ROUTE_TYPES) expect(load(`${t} 10.0.0.0/8 dev eth0`).r.type).toBe(t);
+    for (const f of ROUTE_FLAGS) expect(load(`10.0.0.0/8 dev eth0 ${f}`)).toEqual({ r: expect.objectContaining({ flags: [f] }), warnings: [] });
+    for (const m of ROUTE_METRICS) {
+      const { r, warnings } = load(`10.0.0.0/8 dev eth0 ${m} lock 7`);
+      expect(warnings).toEqual([]);
+      expect(r.locks).toEqual([m]);
+      if (m === 'mtu') expect(r.mtu).toBe(7);
+      else if (m === 'advmss') expect(r.advmss).toBe(7);
+      else expect(r.extra).toEqual({ [m]: '7' });
+    }
+    for (const k of ROUTE_EXTRA_KEYS) {
+      const v = k === 'from' ? '10.1.0.0/16' : '7';
+      const { r, warnings } = load(`10.0.0.0/8 dev eth0 ${k} ${v}`);
+      expect(r.extra).toEqual({ [k]: v });
+      expect(warnings.map((w) => w.message)).toEqual(k === 'encap' ? ['lightweight-tunnel encapsulation is kept but not simulated'] : []);
+    }
+  });
+  it('a keyword is a whole word: a longer word is an unknown word', () => {
+    for (const w of ['devx', 'vias', 'rt_offload_failedx', 'realmsx', 'mtux', 'linkdown2', 'nexthops']) {
+      const { r, warnings } = load(`10.0.0.0/8 dev eth0 ${w}`);
+      expect(r.flags).toEqual([w]);
+      expect(warnings.map((x) => [x.loc.col, x.message])).toEqual([[21, `unknown word '${w}' in a route; kept as a flag, not interpreted`]]);
+    }
+  });
+  it('`via inet6` / `via inet` take the gateway after the family', () => {
+    expect(parseRouteLine('10.0.0.0/8 via inet6 fe80::1 dev eth0').nexthops).toEqual([{ via: 'fe80::1', dev: 'eth0', flags: [] }]);
+    const rs = parseIpRoute('2001:db8::/64 metric 1024\n\tnexthop via inet 10.0.0.1 dev eth0 weight 1\n\tnexthop via inet 10.0.0.2 dev eth1 weight 1\n', 'f');
+    expect(rs[0].nexthops.map((n) => n.via)).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+});
+
+describe('grammar/ip-route.peggy: what is reported', () => {
+  const issues = (text: string) => {
+    try {
+      parseIpRoute(text, 'f');
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      return e.issues.map((i) => [i.severity, i.loc.line, i.loc.col, i.text, i.message]);
+    }
+    return [];
+  };
+  it('a keyword at the end of the line: what it needs, at the keyword', () => {
+    const cases: [string, number, string, string][] = [
+      ['dev', 12, 'dev', "'dev' needs a value: an interface name"],
+      ['oif  ', 12, 'oif', "'oif' needs a value: an interface name"],
+      ['via', 12, 'via', "'via' needs a value: a gateway address"],
+      ['via inet', 16, 'inet', "'inet' needs a value: a gateway address"],
+      ['metric', 12, 'metric', "'metric' needs a value: a number"],
+      ['scope\t', 12, 'scope', "'scope' needs a value: a scope (host, link, global, or a number)"],
+      ['expires', 12, 'expires', "'expires' needs a value: a time like 123sec"],
+      ['pref', 12, 'pref', "'pref' needs a value: low, medium or high"],
+      ['mtu', 12, 'mtu', "'mtu' needs a value: a value"],
+      ['mtu lock', 16, 'lock', "'lock' needs a value: a value"],
+      ['from', 12, 'from', "'from' needs a value: a value"],
+      ['encap', 12, 'encap', "'encap' needs a value: a value"],
+    ];
+    for (const [kw, col, text, message] of cases) expect(issues(`10.0.0.0/8 ${kw}`)).toEqual([['error', 1, col, text, message]]);
+  });
+  it('a route type alone, a nexthop or cache line with no route above', () => {
+    expect(issues('  unreachable  \n')).toEqual([['error', 1, 3, 'unreachable', "route type 'unreachable' without a destination"]]);
+    expect(issues('\tnexthop via 10.0.0.1 dev eth0 \n')).toEqual([['error', 1, 2, 'nexthop via 10.0.0.1 dev eth0', 'nexthop line without a route above it']]);
+    expect(issues('    cache expires 5sec\n')).toEqual([['error', 1, 5, 'cache', "expected a route destination (prefix or 'default'): 'cache' is not an IPv4 or IPv6 address"]]);
+    // a route that does not load takes its continuation lines with it, each reported
+    expect(issues('10.0.0.0/33 dev eth0\n\tnexthop dev eth1\n    cache\n')).toEqual([
+      ['error', 1, 1, '10.0.0.0/33', expect.stringMatching(/^expected a route destination/)],
+      ['error', 2, 2, 'nexthop dev eth1', 'nexthop line without a route above it'],
+      ['error', 3, 5, 'cache', expect.stringMatching(/^expected a route destination/)],
+    ]);
+  });
+  it('every problem of a line, in order', () => {
+    expect(issues('1.2.3.0/24 via nope metric x frob pref best dev')).toEqual([
+      ['error', 1, 16, 'nope', "'via' needs a gateway address, got 'nope'"],
+      ['error', 1, 28, 'x', "'metric' needs a number, got 'x'"],
+      ['warning', 1, 30, 'frob', "unknown word 'frob' in a route; kept as a flag, not interpreted"],
+      ['error', 1, 40, 'best', "'pref' must be low, medium or high, got 'best'"],
+      ['error', 1, 45, 'dev', "'dev' needs a value: an interface name"],
+    ]);
+    expect(issues('10.0.0.0/8 dev eth0\n\tnexthop via nope weight 0 odd\n')).toEqual([
+      ['error', 2, 14, 'nope', "'via' needs a gateway address, got 'nope'"],
+      ['error', 2, 26, '0', "nexthop weight must be 1..256, got '0'"],
+      ['warning', 2, 28, 'odd', "unknown word 'odd' in a nexthop; kept as a flag, not interpreted"],
+    ]);
+  });
+  it('inline nexthops: a hop ends before the next `nexthop`, and the first bad hop ends the line', () => {
+    expect(issues('1.0.0.0/8 nexthop dev nexthop dev x odd')).toEqual([['error', 1, 19, 'dev', "'dev' needs a value: an interface name"]]);
+    expect(issues('1.0.0.0/8 nexthop via inet nexthop dev x odd')).toEqual([['error', 1, 28, 'nexthop', "'via' needs a gateway address, got 'nexthop'"]]);
+    expect(issues('1.0.0.0/8 nexthop via inet')).toEqual([['error', 1, 19, 'via', "'via' needs a gateway address"]]);
+    expect(issues('1.0.0.0/8 nexthop dev a odd nexthop weight 300 odd2 nexthop odd3')).toEqual([
+      ['warning', 1, 25, 'odd', "unknown word 'odd' in a nexthop; kept as a flag, not interpreted"],
+      ['error', 1, 44, '300', "nexthop weight must be 1..256, got '300'"],
+      ['warning', 1, 48, 'odd2', "unknown word 'odd2' in a nexthop; kept as a flag, not interpreted"],
+    ]);
+  });
+});
+
+describe('ip route: continuation lines', () => {
+  it('inline nexthops are the hops of the route, nothing more', () => {
+    const r = parseRouteLine('8.8.0.0/16 proto static nexthop via 10.0.0.2 dev veth0 weight 2 onlink nexthop via 10.0.0.3 dev veth1 weight 1');
+    expect(r.nexthops).toEqual([
+      { via: '10.0.0.2', dev: 'veth0', weight: 2, flags: ['onlink'] },
+      { via: '10.0.0.3', dev: 'veth1', weight: 1, flags: [] },
+    ]);
+    expect(r.proto).toBe('static');
+  });
+  it('a cache line under a route without a nexthop gives it the one it names', () => {
+    const rs = parseIpRoute('blackhole 1.2.3.0/24\n    cache dev eth0 expires 5sec\nthrow 1.2.4.0/24\n    cache expires 6sec\n', 'f');
+    expect(rs[0]).toMatchObject({ nexthops: [{ dev: 'eth0', flags: [] }], flags: ['cache'], expires: '5sec' });
+    expect(rs[1]).toMatchObject({ nexthops: [], flags: ['cache'], expires: '6sec' });
+  });
+  it('ip -6 route show cache: the cache line continues the route above', () => {
+    const rs = parseIpRoute('2001:db8::5 via fe80::1 dev eth0 metric 0 \n    cache  expires 300sec mtu 1280 pref medium\n2001:db8::/64 dev eth0 proto kernel metric 256 pref medium\n', 'f');
+    expect(rs).toHaveLength(2);
+    expect(rs[0]).toMatchObject({ family: 6, flags: ['cache'], expires: '300sec', mtu: 1280, pref: 'medium', nexthops: [{ via: 'fe80::1', dev: 'eth0', flags: [] }] });
+    expect(rs[1].loc.line).toBe(3);
+  });
+});
+
+const sepArb = fc.array(fc.constantFrom(' ', '\t', '\f', '\v'), { minLength: 1, maxLength: 3 }).map((a) => a.join(''));
+const vocab = ['via', 'inet', 'inet6', 'dev', 'oif', 'weight', 'src', 'table', 'proto', 'scope', 'metric', 'tos', 'expires', 'pref', 'nexthop',
+  'lock', 'mtu', 'advmss', 'rtt', 'from', 'all', 'realms', 'encap', 'cache', 'onlink', 'linkdown', 'frob', 'default', 'blackhole', 'local',
+  '10.0.0.1', '10.0.0.0/8', '10.0.0.0/33', 'fe80::1', '2001:db8::/64', '0', '7', '257', '-1', '100sec', 'low', '0x10', 'lowdelay', 'eth0', '#x', 'nope'];
+const lineArb = fc.tuple(fc.constantFrom('', ' ', '\t', '    '), fc.array(fc.tuple(fc.constantFrom(...vocab), sepArb), { maxLength: 10 }))
+  .map(([indent, ws]) => indent + ws.map(([w, s], i) => (i ? s : '') + w).join(''));
+
+describe('grammar/ip-route.peggy: properties (fast-check)', () => {
+  it('an issue points at its word: its column is where its text starts on its line', () => {
+    fc.assert(
+      fc.property(fc.array(lineArb, { minLength: 1, maxLength: 5 }), fc.constantFrom('\n', '\r\n', '\r'), (lines, eol) => {
+        const warnings: InputIssue[] = [];
+        let issues: InputIssue[] = warnings;
+        try {
+          parseIpRoute(lines.join(eol), 'f', { warnings });
+        } catch (e) {
+          if (!(e instanceof InputError)) throw e;
+          issues = e.issues;
+        }
+        for (const i of issues) expect(lines[i.loc.line - 1].slice(i.loc.col - 1).startsWith(i.text.split(' ')[0])).toBe(true);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+  it('LF, CRLF and CR line ends, blank lines and comments: same routes, same line numbers', () => {
+    const routeLine = fc.constantFrom('default via 10.0.0.1 dev eth0 proto dhcp metric 100', 'blackhole 10.9.0.0/16', 'local 10.0.0.5 dev eth0 table local scope host src 10.0.0.5',
+      '2001:db8::/64 dev eth0 proto kernel metric 256 pref medium', '8.8.0.0/16 proto static\n\tnexthop via 10.0.0.2 dev eth0 weight 1\n\tnexthop via 10.0.0.3 dev eth1 weight 1');
+    const filler = fc.constantFrom('', '   ', '# ip route show table all', '\t');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(routeLine, filler), { minLength: 1, maxLength: 8 }), (parts) => {
+        const lf = parts.join('\n');
+        const expected = parseIpRoute(lf, 'f');
+        let lineNo = 1;
+        const starts: number[] = [];
+        for (const p of parts) {
+          if (p.trim() && !p.startsWith('#')) starts.push(lineNo);
+          lineNo += p.split('\n').length;
+        }
+        expect(expected.map((r) => r.loc.line)).toEqual(starts);
+        for (const eol of ['\r\n', '\r']) expect(parseIpRoute(parts.join('\n').replace(/\n/g, eol) + eol, 'f')).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
