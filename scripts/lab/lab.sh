@@ -156,7 +156,18 @@ lab_host() {
   # igmp_link_local_mcast_reports=0: no IGMP reports of the interfaces' own groups, which would pass OUTPUT and
   # POSTROUTING, move counters and make conntrack entries at times of their own)
   lab_x "$h" sysctl -qw net.ipv4.ip_forward=0 net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 net.ipv4.tcp_synack_retries=0 net.ipv4.igmp_link_local_mcast_reports=0 >/dev/null
+  # Conntrack entries must not expire during a run (nfsim does not model timeouts, and `conntrack -L` is read
+  # at the end): an unreplied UDP entry lives 30 s, a reset TCP one 10 s. Timing only, per namespace.
+  lab_x "$h" sysctl -qew $LAB_CT_TIMEOUTS >/dev/null 2>&1 || true
 }
+
+LAB_CT_TIMEOUTS="net.netfilter.nf_conntrack_udp_timeout=3600 net.netfilter.nf_conntrack_udp_timeout_stream=3600
+  net.netfilter.nf_conntrack_icmp_timeout=3600 net.netfilter.nf_conntrack_generic_timeout=3600
+  net.netfilter.nf_conntrack_tcp_timeout_syn_sent=3600 net.netfilter.nf_conntrack_tcp_timeout_syn_recv=3600
+  net.netfilter.nf_conntrack_tcp_timeout_close=3600 net.netfilter.nf_conntrack_tcp_timeout_time_wait=3600
+  net.netfilter.nf_conntrack_tcp_timeout_fin_wait=3600 net.netfilter.nf_conntrack_tcp_timeout_close_wait=3600
+  net.netfilter.nf_conntrack_tcp_timeout_last_ack=3600 net.netfilter.nf_conntrack_tcp_timeout_max_retrans=3600
+  net.netfilter.nf_conntrack_tcp_timeout_unacknowledged=3600"
 
 # lab_outside HOST IF MAC: HOST:IF has no link in the topology. It is created as one end of a veth pair whose
 # other end, "outside", is in a helper namespace "$LAB_PREFIX-x-HOST-IF" that stands for everything behind

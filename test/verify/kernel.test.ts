@@ -35,7 +35,7 @@ describe('nfsim verify on every scenario', () => {
     const dir = 'test/conformance/router-nat';
     const r = await nfsimAsync(['verify', `${dir}/world`, '--packets', `${dir}/queries`]);
     expect(r.stdout, r.stdout + r.stderr).toContain('10 agree, 0 differ, 0 not sent');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
   }, 240_000);
   it('a world with an interface without a link: packets from outside to a listener and to DNAT targets (test/verify/outside)', async () => {
@@ -47,7 +47,7 @@ describe('nfsim verify on every scenario', () => {
     expect(r.stdout).toContain('kernel: delivered on r to tcp:0.0.0.0:22');
     expect(r.stdout).toContain('nstat:  r: IcmpOutDestUnreachs +1, UdpNoPorts +1');
     expect(r.stdout).not.toContain('not rebuilt');
-    expect(r.status).toBe(0);
+    expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
   }, 240_000);
   it('a wrong nfsim answer makes verify exit 1: a conntrack entry only the dump has changes the rule path', async () => {
@@ -89,7 +89,7 @@ describe('nfsim verify on every scenario', () => {
         if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
         const r = await nfsimAsync(['verify', join(s.dir, state), '--packets', queries]);
         expect(r.stdout, r.stdout + r.stderr).toMatch(/ agree, 0 differ, 0 not sent/);
-        expect(r.status).toBe(0);
+        expect(r.status, r.stdout + r.stderr).toBe(0);
       }, 240_000);
     }
   }
