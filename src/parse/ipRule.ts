@@ -1,9 +1,12 @@
-/** `ip rule show` / `ip -6 rule show` loader (iproute2 print_rule). */
+/** `ip rule show` / `ip -6 rule show` loader (iproute2 print_rule). The line syntax is grammar/ip-rule.peggy;
+ * this file gives the words their meaning (prefixes, ranges, tables) and reports what is wrong. */
 import type { Family, IpNet } from '../model/addr.js';
 import type { IpRule } from '../model/host.js';
 import { parseNet } from './inet.js';
 import { canonicalTable, parseDsfield } from './ipRoute.js';
-import { IssueSink, parseUint, parseUintAny, splitLines, tokenize, type LoadOptions, type Tok } from './lineSource.js';
+import { InputError } from '../model/source.js';
+import { IssueSink, parseUint, parseUintAny, type LoadOptions } from './lineSource.js';
+import { parse as parseRuleLines, SyntaxError as RuleSyntaxError } from './generated/ip-rule.js';
 
 /** IP protocol names as getprotobynumber / ip(8) print them. */
 export const IP_PROTOCOLS: Record<string, number> = {
@@ -20,14 +23,57 @@ export interface RuleLoadOptions extends LoadOptions {
   family?: Family;
 }
 
+/** A word of the line and its 1-based column, as grammar/ip-rule.peggy returns it. */
+interface Word {
+  text: string;
+  col: number;
+}
+/** What grammar/ip-rule.peggy returns for one line: null for a blank or comment line. */
+type RuleLine = null | RuleSyntax | { kind: 'notRule'; word: Word };
+interface RuleSyntax {
+  kind: 'rule';
+  head: Word & { digits: string };
+  items: RuleItem[];
+  /** Column just after the last word. */
+  end: number;
+  /** The rule from its priority to its last word. */
+  text: string;
+}
+type RuleItem =
+  | { kind: 'not'; col: number }
+  | { kind: 'l3mdev'; col: number }
+  | { kind: 'action'; action: 'blackhole' | 'unreachable' | 'prohibit' | 'nop'; col: number }
+  | { kind: 'net'; key: string; col: number; value: (Word & { all?: true }) | null }
+  | { kind: 'tos' | 'ipproto' | 'suppressIfgroup' | 'extra'; key: string; col: number; value: Word | null }
+  | { kind: 'fwmark'; key: string; col: number; value: (Word & { mark?: { value: string; mask: string | null } }) | null }
+  | { kind: 'dev'; key: 'iif' | 'oif'; col: number; value: Word | null; detached: boolean }
+  | { kind: 'uidrange' | 'port'; key: string; col: number; value: (Word & { range?: [string, string] }) | null }
+  | { kind: 'lookup'; key: string; col: number; value: (Word & { l3mdevTable?: true }) | null }
+  | { kind: 'goto'; key: string; col: number; value: (Word & { digits?: string }) | null; unresolved: boolean }
+  | { kind: 'suppressPrefixLength'; key: string; col: number; value: (Word & { digits?: string }) | null }
+  | ({ kind: 'word' } & Word);
+
+/** What each keyword expects, for the message when its value is missing. */
+const VALUE_OF: Record<string, string> = {
+  from: 'a prefix or all', to: 'a prefix or all', tos: 'a TOS value', dsfield: 'a TOS value', fwmark: 'VALUE[/MASK]',
+  iif: 'an interface name', oif: 'an interface name', uidrange: 'START-END', ipproto: 'a protocol name or number',
+  sport: 'PORT or START-END', dport: 'PORT or START-END', lookup: 'a table name or number', table: 'a table name or number',
+  goto: 'a rule priority', suppress_prefixlength: 'a prefix length', suppress_ifgroup: 'an interface group',
+};
+
 export function parseIpRule(text: string, file: string, opts: RuleLoadOptions = {}): IpRule[] {
   const sink = new IssueSink(file);
   const out: IpRule[] = [];
-  const lines = splitLines(text);
+  const lines = grammarLines(text, file);
   for (let i = 0; i < lines.length; i++) {
-    const toks = tokenize(lines[i]);
-    if (toks.length === 0 || toks[0].text.startsWith('#')) continue;
-    const r = parseRuleToks(toks, i + 1, sink, opts.family);
+    const line = lines[i];
+    if (line === null) continue;
+    if (line.kind === 'notRule') {
+      const w = line.word;
+      sink.error(i + 1, w.col, w.text, `expected a rule priority 'N:' at the start of the line`, /^[a-z]/i.test(w.text) ? 'is this a shell prompt or message mixed into `ip rule` output? remove the line' : undefined);
+      continue;
+    }
+    const r = ruleOf(line, i + 1, sink, opts.family);
     if (r) out.push(r);
   }
   sink.throwIfErrors();
@@ -35,28 +81,27 @@ export function parseIpRule(text: string, file: string, opts: RuleLoadOptions = 
   return out;
 }
 
-function parsePortRange(text: string): [number, number] | undefined {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
-  if (!m) return undefined;
-  const a = Number(m[1]);
-  const b = m[2] !== undefined ? Number(m[2]) : a;
-  return a <= 65535 && b <= 65535 && a <= b ? [a, b] : undefined;
+function grammarLines(text: string, file: string): RuleLine[] {
+  try {
+    return parseRuleLines(text, { grammarSource: file }) as RuleLine[];
+  } catch (e) {
+    // The grammar accepts every line; a failure here is a bug, reported with its position all the same.
+    if (!(e instanceof RuleSyntaxError)) throw e;
+    const { line, column } = e.location.start;
+    throw new InputError([{ severity: 'error', loc: { file, line, col: column }, text: '', message: `cannot read this line: ${e.message}`, hint: 'this is a bug in nfsim; please report it with the input file' }]);
+  }
 }
 
-function parseRuleToks(toks: Tok[], lineNo: number, sink: IssueSink, family?: Family): IpRule | undefined {
+function ruleOf(syntax: RuleSyntax, lineNo: number, sink: IssueSink, family?: Family): IpRule | undefined {
   const errs = sink.issues.length;
-  const head = /^(\d+):$/.exec(toks[0].text);
-  if (!head) {
-    sink.error(lineNo, toks[0].col, toks[0].text, `expected a rule priority 'N:' at the start of the line`, /^[a-z]/i.test(toks[0].text) ? 'is this a shell prompt or message mixed into `ip rule` output? remove the line' : undefined);
-    return undefined;
-  }
-  const priority = Number(head[1]);
-  if (priority > 0xffffffff) sink.error(lineNo, toks[0].col, toks[0].text, 'rule priority must be 0..4294967295');
-  const r: IpRule = { family: family ?? 4, priority, not: false, action: 'lookup', loc: sink.loc(lineNo, toks[0].col) };
+  const { head } = syntax;
+  const priority = Number(head.digits);
+  if (priority > 0xffffffff) sink.error(lineNo, head.col, head.text, 'rule priority must be 0..4294967295');
+  const r: IpRule = { family: family ?? 4, priority, not: false, action: 'lookup', loc: sink.loc(lineNo, head.col) };
   let familySeen: Family | undefined;
   let actionSeen = false;
-  const net = (t: Tok): IpNet | undefined => {
-    if (t.text === 'all') return undefined;
+  const net = (t: Word & { all?: true }): IpNet | undefined => {
+    if (t.all) return undefined;
     const n = parseNet(t.text, familySeen);
     if (typeof n === 'string') {
       sink.error(lineNo, t.col, t.text, `expected a prefix or 'all': ${n}`);
@@ -65,157 +110,112 @@ function parseRuleToks(toks: Tok[], lineNo: number, sink: IssueSink, family?: Fa
     familySeen = n.family;
     return n.len === 0 ? undefined : n;
   };
-  for (let i = 1; i < toks.length; i++) {
-    const t = toks[i];
-    const k = t.text;
-    const val = (what: string): Tok | undefined => {
-      const v = toks[i + 1];
-      if (!v) sink.error(lineNo, t.col, k, `'${k}' needs a value: ${what}`);
-      i++;
-      return v;
-    };
-    switch (k) {
+  for (const it of syntax.items) {
+    switch (it.kind) {
       case 'not':
         r.not = true;
+        continue;
+      case 'l3mdev':
+        r.l3mdev = true;
+        continue;
+      case 'action':
+        actionSeen = true;
+        r.action = it.action;
+        continue;
+      case 'word':
+        (r.extra ??= {})[it.text] = '';
+        sink.warn(lineNo, it.col, it.text, `unknown word '${it.text}' in an ip rule; kept, not interpreted`);
+        continue;
+    }
+    const v = it.value;
+    if (v === null) {
+      sink.error(lineNo, it.col, it.key, `'${it.key}' needs a value: ${VALUE_OF[it.key] ?? 'a value'}`);
+      continue;
+    }
+    const bad = (message: string) => sink.error(lineNo, v.col, v.text, message);
+    switch (it.kind) {
+      case 'net':
+        if (it.key === 'from') r.from = net(v);
+        else r.to = net(v);
         break;
-      case 'from': {
-        const v = val('a prefix or all');
-        if (v) r.from = net(v);
-        break;
-      }
-      case 'to': {
-        const v = val('a prefix or all');
-        if (v) r.to = net(v);
-        break;
-      }
-      case 'tos':
-      case 'dsfield': {
-        const v = val('a TOS value');
-        if (!v) break;
+      case 'tos': {
         const n = parseDsfield(v.text);
-        if (n === undefined) sink.error(lineNo, v.col, v.text, `unknown TOS value '${v.text}'`);
+        if (n === undefined) bad(`unknown TOS value '${v.text}'`);
         else r.tos = n;
         break;
       }
       case 'fwmark': {
-        const v = val('VALUE[/MASK]');
-        if (!v) break;
-        const [a, b] = v.text.split('/', 2);
-        const value = parseUintAny(a);
-        const mask = b === undefined ? 0xffffffff : parseUintAny(b);
-        if (value === undefined || mask === undefined || v.text.split('/').length > 2) sink.error(lineNo, v.col, v.text, `fwmark must be VALUE[/MASK] (0x1/0xff), got '${v.text}'`);
+        const m = it.value?.mark;
+        const value = m && parseUintAny(m.value);
+        const mask = m && (m.mask === null ? 0xffffffff : parseUintAny(m.mask));
+        if (value === undefined || mask === undefined) bad(`fwmark must be VALUE[/MASK] (0x1/0xff), got '${v.text}'`);
         else r.fwmark = { value, mask };
         break;
       }
-      case 'iif':
-      case 'oif': {
-        const v = val('an interface name');
-        if (!v) break;
-        if (k === 'iif') r.iif = v.text;
-        else r.oif = v.text;
-        if (toks[i + 1]?.text === '[detached]') {
-          if (k === 'iif') r.iifDetached = true;
-          else r.oifDetached = true;
-          i++;
+      case 'dev':
+        if (it.key === 'iif') {
+          r.iif = v.text;
+          if (it.detached) r.iifDetached = true;
+        } else {
+          r.oif = v.text;
+          if (it.detached) r.oifDetached = true;
         }
         break;
-      }
-      case 'l3mdev':
-        r.l3mdev = true;
-        break;
       case 'uidrange': {
-        const v = val('START-END');
-        if (!v) break;
-        const m = /^(\d+)-(\d+)$/.exec(v.text);
-        if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) > 0xffffffff) sink.error(lineNo, v.col, v.text, `uidrange must be START-END, got '${v.text}'`);
-        else r.uidrange = [Number(m[1]), Number(m[2])];
+        const [a, b] = (it.value?.range ?? []).map(Number);
+        if (a === undefined || b === undefined || a > b || b > 0xffffffff) bad(`uidrange must be START-END, got '${v.text}'`);
+        else r.uidrange = [a, b];
         break;
       }
       case 'ipproto': {
-        const v = val('a protocol name or number');
-        if (!v) break;
-        const n = IP_PROTOCOLS[v.text] ?? parseUint(v.text, 255);
-        if (n === undefined) sink.error(lineNo, v.col, v.text, `unknown IP protocol '${v.text}'`);
+        const n = Object.hasOwn(IP_PROTOCOLS, v.text) ? IP_PROTOCOLS[v.text] : parseUint(v.text, 255);
+        if (n === undefined) bad(`unknown IP protocol '${v.text}'`);
         else r.ipproto = n;
         break;
       }
-      case 'sport':
-      case 'dport': {
-        const v = val('PORT or START-END');
-        if (!v) break;
-        const p = parsePortRange(v.text);
-        if (!p) sink.error(lineNo, v.col, v.text, `${k} must be PORT or START-END (0..65535), got '${v.text}'`);
-        else if (k === 'sport') r.sport = p;
-        else r.dport = p;
+      case 'port': {
+        const [a, b] = (it.value?.range ?? []).map(Number);
+        if (a === undefined || b === undefined || a > b || b > 65535) bad(`${it.key} must be PORT or START-END (0..65535), got '${v.text}'`);
+        else if (it.key === 'sport') r.sport = [a, b];
+        else r.dport = [a, b];
         break;
       }
       case 'lookup':
-      case 'table': {
-        const v = val('a table name or number');
-        if (!v) break;
         actionSeen = true;
         r.action = 'lookup';
-        if (v.text === '[l3mdev-table]') r.l3mdev = true;
+        if (it.value?.l3mdevTable) r.l3mdev = true;
         else r.table = canonicalTable(v.text);
         break;
-      }
       case 'goto': {
-        const v = val('a rule priority');
-        if (!v) break;
         actionSeen = true;
         r.action = 'goto';
-        const n = parseUint(v.text, 0xffffffff);
-        if (n === undefined) sink.error(lineNo, v.col, v.text, `goto needs a rule priority, got '${v.text}'`);
+        const digits = it.value?.digits;
+        const n = digits === undefined ? undefined : parseUint(digits, 0xffffffff);
+        if (n === undefined) bad(`goto needs a rule priority, got '${v.text}'`);
         else {
           r.gotoPriority = n;
           r.table = v.text;
         }
-        if (toks[i + 1]?.text === '[unresolved]') {
-          r.unresolved = true;
-          i++;
-        }
+        if (it.unresolved) r.unresolved = true;
         break;
       }
-      case 'blackhole':
-      case 'unreachable':
-      case 'prohibit':
-      case 'nop':
-        actionSeen = true;
-        r.action = k;
-        break;
-      case 'suppress_prefixlength': {
-        const v = val('a prefix length');
-        if (!v) break;
-        const n = parseUint(v.text, 128);
-        if (n === undefined) sink.error(lineNo, v.col, v.text, `suppress_prefixlength needs a number, got '${v.text}'`);
+      case 'suppressPrefixLength': {
+        const digits = it.value?.digits;
+        const n = digits === undefined ? undefined : parseUint(digits, 128);
+        if (n === undefined) bad(`suppress_prefixlength needs a number, got '${v.text}'`);
         else r.suppressPrefixLength = n;
         break;
       }
-      case 'suppress_ifgroup': {
-        const v = val('an interface group');
-        if (v) r.suppressIfgroup = v.text;
+      case 'suppressIfgroup':
+        r.suppressIfgroup = v.text;
         break;
-      }
-      case 'proto':
-      case 'protocol':
-      case 'realms':
-      case 'tun_id':
-      case 'map-to':
-      case 'nat':
-      case 'flowlabel':
-      case 'dscp': {
-        const v = val('a value');
-        if (!v) break;
-        (r.extra ??= {})[k] = v.text;
-        if (k === 'map-to' || k === 'nat') sink.warn(lineNo, t.col, `${k} ${v.text}`, 'rule NAT (map-to) was removed from Linux 2.6.x; kept but not simulated');
+      case 'extra':
+        (r.extra ??= {})[it.key] = v.text;
+        if (it.key === 'map-to' || it.key === 'nat') sink.warn(lineNo, it.col, `${it.key} ${v.text}`, 'rule NAT (map-to) was removed from Linux 2.6.x; kept but not simulated');
         break;
-      }
-      default:
-        (r.extra ??= {})[k] = '';
-        sink.warn(lineNo, t.col, k, `unknown word '${k}' in an ip rule; kept, not interpreted`);
     }
   }
-  if (!actionSeen) sink.error(lineNo, toks[toks.length - 1].col + toks[toks.length - 1].text.length, toks.map((t) => t.text).join(' '), 'rule without an action', "expected 'lookup TABLE', 'goto N', 'blackhole', 'unreachable', 'prohibit' or 'nop'");
+  if (!actionSeen) sink.error(lineNo, syntax.end, syntax.text.replace(/[ \t\f\v]+/g, ' '), 'rule without an action', "expected 'lookup TABLE', 'goto N', 'blackhole', 'unreachable', 'prohibit' or 'nop'");
   if (familySeen) r.family = familySeen;
   return sink.issues.slice(errs).some((x) => x.severity === 'error') ? undefined : r;
 }

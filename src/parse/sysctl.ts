@@ -2,9 +2,20 @@
  * `sysctl -a` output (`key = value`) and sysctl.conf-style files (`key=value`, `#`/`;` comments, `-key` to
  * ignore errors, slashed keys `net/ipv4/ip_forward`). Keys are stored in sysctl(8)'s dotted form, where a
  * dot inside an interface name is written as `/` (`net.ipv4.conf.eth0/100.rp_filter`).
+ * The line syntax is grammar/sysctl.peggy; this file gives the lines their meaning.
  */
 import type { Sysctls } from '../model/host.js';
-import { IssueSink, splitLines, type LoadOptions } from './lineSource.js';
+import { InputError } from '../model/source.js';
+import { IssueSink, type LoadOptions } from './lineSource.js';
+import { parse as parseSysctlLines, SyntaxError as SysctlSyntaxError } from './generated/sysctl.js';
+
+/** One line of the file as grammar/sysctl.peggy returns it (null: blank or comment). `col` is 1-based. */
+type SysctlLine =
+  | null
+  | { kind: 'message'; col: number; text: string }
+  | { kind: 'setting'; col: number; ignoreErrors: boolean; key: string; value: string; text: string }
+  | { kind: 'badKey'; col: number; keyText: string; text: string }
+  | { kind: 'noValue'; col: number; text: string };
 
 /** Normalise a key to dotted form. Slashed form separates components with `/` (dots inside components,
  * e.g. interface names, stay literal and become `/` in dotted form). */
@@ -20,50 +31,59 @@ export function normalizeSysctlKey(key: string): string {
     .join('.');
 }
 
+function grammarLines(text: string, file: string): SysctlLine[] {
+  try {
+    return parseSysctlLines(text, { grammarSource: file }) as SysctlLine[];
+  } catch (e) {
+    // The grammar accepts every line; a failure here is a bug, reported with its position all the same.
+    if (!(e instanceof SysctlSyntaxError)) throw e;
+    const { line, column } = e.location.start;
+    throw new InputError([{ severity: 'error', loc: { file, line, col: column }, text: '', message: `cannot read this line: ${e.message}`, hint: 'this is a bug in nfsim; please report it with the input file' }]);
+  }
+}
+
 export function parseSysctl(text: string, file: string, opts: LoadOptions = {}): Sysctls {
   const sink = new IssueSink(file);
   const out: Sysctls = { file, values: {}, locs: {} };
-  const lines = splitLines(text);
+  const lines = grammarLines(text, file);
   let lastKey: string | undefined;
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
-    const raw = lines[i];
-    const lead = raw.length - raw.trimStart().length;
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) {
+    const l = lines[i];
+    if (l === null) {
       lastKey = undefined;
       continue;
     }
-    if (/^sysctl: /.test(line)) {
-      sink.warn(lineNo, lead + 1, line, 'sysctl reported an error while dumping; that key is unknown');
+    if (l.kind === 'message') {
+      sink.warn(lineNo, l.col, l.text, 'sysctl reported an error while dumping; that key is unknown');
       lastKey = undefined;
       continue;
     }
-    const eq = line.indexOf('=');
-    if (eq < 0) {
-      sink.error(lineNo, lead + 1, line, 'expected `key = value`', 'sysctl -a prints `key = value`; sysctl.conf uses `key=value`');
+    if (l.kind === 'noValue') {
+      sink.error(lineNo, l.col, l.text, 'expected `key = value`', 'sysctl -a prints `key = value`; sysctl.conf uses `key=value`');
       lastKey = undefined;
       continue;
     }
-    let keyText = line.slice(0, eq).trim();
-    if (keyText.startsWith('-')) keyText = keyText.slice(1).trim(); // sysctl.conf: ignore errors on this key
-    const value = line.slice(eq + 1).trim();
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_./:@+*-]*$/.test(keyText)) {
-      sink.error(lineNo, lead + 1, keyText || line, `'${keyText}' is not a sysctl key`, 'keys look like net.ipv4.ip_forward or net/ipv4/ip_forward');
+    if (l.kind === 'badKey') {
+      let keyText = l.keyText.trim();
+      if (keyText.startsWith('-')) keyText = keyText.slice(1).trim(); // sysctl.conf: ignore errors on this key
+      sink.error(lineNo, l.col, keyText || l.text, `'${keyText}' is not a sysctl key`, 'keys look like net.ipv4.ip_forward or net/ipv4/ip_forward');
       lastKey = undefined;
       continue;
     }
-    const key = normalizeSysctlKey(keyText);
-    if (key in out.values) {
+    // `-key` (ignoreErrors) only changes what sysctl -p does with a key the kernel lacks; the value is the same.
+    const key = normalizeSysctlKey(l.key);
+    const value = l.value;
+    if (Object.hasOwn(out.values, key)) {
       if (lastKey === key) {
         // sysctl -a prints a multi-line value (dev.cdrom.info) as the key repeated on every line.
         out.values[key] += `\n${value}`;
         continue;
       }
-      sink.warn(lineNo, lead + 1, line, `'${key}' is set again (line ${out.locs[key].line} set it first); the later value wins, as with sysctl -p`);
+      sink.warn(lineNo, l.col, l.text, `'${key}' is set again (line ${out.locs[key].line} set it first); the later value wins, as with sysctl -p`);
     }
     out.values[key] = value;
-    out.locs[key] = sink.loc(lineNo, lead + 1);
+    out.locs[key] = sink.loc(lineNo, l.col);
     lastKey = key;
   }
   sink.throwIfErrors();
