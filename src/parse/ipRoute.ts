@@ -55,7 +55,7 @@ export function canonicalTable(t: string): string {
 export function parseDsfield(text: string): number | undefined {
   if (/^0x[0-9a-f]{1,2}$/i.test(text)) return parseInt(text.slice(2), 16);
   if (/^\d{1,3}$/.test(text) && Number(text) < 256) return Number(text);
-  return DSFIELD_NAMES[text];
+  return Object.hasOwn(DSFIELD_NAMES, text) ? DSFIELD_NAMES[text] : undefined;
 }
 
 export interface RouteLoadOptions extends LoadOptions {

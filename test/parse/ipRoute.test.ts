@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { parseIpRoute, parseRouteLine, ROUTE_EXTRA_KEYS, ROUTE_FLAGS, ROUTE_METRICS, ROUTE_TYPES } from '../../src/parse/ipRoute.js';
+import { parseDsfield, parseIpRoute, parseRouteLine, ROUTE_EXTRA_KEYS, ROUTE_FLAGS, ROUTE_METRICS, ROUTE_TYPES } from '../../src/parse/ipRoute.js';
 import { formatRoute } from '../../src/parse/ipRouteWrite.js';
 import { InputError, type InputIssue } from '../../src/model/source.js';
 import type { Route } from '../../src/model/host.js';
@@ -388,5 +388,16 @@ describe('grammar/ip-route.peggy: properties (fast-check)', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('DiffServ / TOS names', () => {
+  it('reads names, hex and decimal, and nothing an object inherits', () => {
+    expect(parseDsfield('lowdelay')).toBe(0x10);
+    expect(parseDsfield('AF41')).toBe(0x88);
+    expect(parseDsfield('0x1c')).toBe(0x1c);
+    expect(parseDsfield('16')).toBe(16);
+    expect(parseDsfield('constructor')).toBeUndefined();
+    expect(parseDsfield('toString')).toBeUndefined();
   });
 });
