@@ -3,17 +3,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseSs, parseSsEnd } from '../../src/parse/ss.js';
 import { InputError, type InputIssue } from '../../src/model/source.js';
+import { applyEdits, edits, issuesOf, onlyInputErrors } from './loaderChecks.js';
 import type { Socket, SocketEnd } from '../../src/model/host.js';
 
-const issuesOf = (f: () => unknown): string[] => {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof InputError) return e.issues.map((i) => `${i.severity} ${i.loc.line}:${i.loc.col} ${i.message}`);
-    throw e;
-  }
-  throw new Error('expected an InputError');
-};
 
 describe('ss ends (parseSsEnd)', () => {
   it.each([
@@ -147,14 +139,8 @@ describe('print ∘ parse (fast-check)', () => {
   it('a mutated dump throws nothing but InputError', () => {
     const base = 'Netid State Recv-Q Send-Q Local Address:Port Peer Address:Port Process\ntcp LISTEN 0 128 [fe80::1]%eth0:22 [::]:* users:(("sshd",pid=4,fd=4))\nudp UNCONN 0 0 0.0.0.0%lo:53 0.0.0.0:*\n';
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(6), fc.string({ maxLength: 6 })), { maxLength: 5 }), (muts) => {
-        let t = base;
-        for (const [p, d, ins] of muts) t = t.slice(0, p % (t.length + 1)) + ins + t.slice((p % (t.length + 1)) + d);
-        try {
-          parseSs(t, 'ss');
-        } catch (e) {
-          if (!(e instanceof InputError)) throw e;
-        }
+      fc.property(edits, (muts) => {
+        onlyInputErrors((t) => parseSs(t, 'ss'), applyEdits(base, muts));
       }),
       { numRuns: 500 },
     );
