@@ -4,7 +4,7 @@
 Subcommands (run inside a namespace with `ip netns exec` where it matters):
   listen tcp|udp ADDR PORT LOGFILE         listener; logs one JSON line per received connection/datagram
   send tcp SRC SPORT DST DPORT             one TCP connect (single SYN: 0.9 s timeout), closes with RST
-  send udp SRC SPORT DST DPORT             one UDP datagram from SRC:SPORT
+  send udp SRC SPORT DST DPORT [LEN]       one UDP datagram from SRC:SPORT (LEN: IP total length)
   send icmp SRC DST ID SEQ                 one ICMP echo request with id/seq (raw socket; SRC 0.0.0.0 = route)
   send l2 DEV SMAC DMAC OPTS PROTO ARGS... one crafted Ethernet+IPv4 frame from an AF_PACKET socket on DEV (the
                                            sender's stack never sees it); PROTO ARGS as above (tcp|udp SRC SPORT
@@ -158,11 +158,13 @@ def cmd_send(proto, *a):
         s.close()
     elif proto == "udp":
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
+        # LEN (optional, the IP total length): payload LEN - 28 bytes; without it "nfsim-probe" (39 bytes)
+        payload = b"n" * max(0, int(a[4]) - 28) if len(a) > 4 else b"nfsim-probe"
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind((src, sport))
         try:
-            s.sendto(b"nfsim-probe", (dst, dport))
+            s.sendto(payload, (dst, dport))
             res["result"] = "sent"
         except OSError as e:
             res["result"] = e.strerror

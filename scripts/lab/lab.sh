@@ -17,7 +17,7 @@
 #   lab_outside r eth2 02:00:0a:00:02:01              # HOST:IF with no link: the veth peer of a helper namespace
 #                                                     # "$LAB_PREFIX-x-r-eth2" standing for the outside world
 #   lab_phase world                                   # capture HOST folders into $LAB_SCEN/world (+topology)
-#   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT
+#   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER tcp|udp SRC SPORT DST DPORT [LEN]   (udp: LEN = IP total length)
 #   lab_query [-c COMMENT] [-e EXPECT] "PACKET" SENDER icmp SRC DST ID SEQ [TYPE]   (TYPE 8 echo request = default, 0 echo reply)
 #   lab_query [-w SECONDS] "PACKET" SENDER l2 DEV SMAC DMAC OPTS tcp|udp|icmp ARGS...  a crafted frame sent on DEV of
 #             SENDER (a host or an outside helper "x-HOST-IF") from an AF_PACKET socket: the packet arrives at

@@ -204,7 +204,9 @@ export function labProbe(world: World, qu: Query, opts: LabOptions = {}): LabPro
       sender = farHost.name;
     }
     if (sp.pktinfo || sp.raw) return { why: `${sp.pktinfo ? 'IP_PKTINFO' : 'raw-socket'} senders are not built by verify yet` };
-    if (p.proto === 6 || p.proto === 17) return { sender, proto: p.proto === 6 ? 'tcp' : 'udp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport)], len: p.length };
+    // (a UDP datagram is sent with the spec's IP total length: its payload is length - 28 bytes)
+    if (p.proto === 17) return { sender, proto: 'udp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport), String(p.length)], len: p.length };
+    if (p.proto === 6) return { sender, proto: 'tcp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport)], len: p.length };
     if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) return { sender, proto: 'icmp', args: [formatIpv4(p.src), formatIpv4(p.dst), String(p.icmp.id ?? 1), String(p.icmp.seq ?? 1), String(p.icmp.type)], len: p.length };
     return { why: 'only TCP, UDP and ICMP echo probes can be sent' };
   }

@@ -4,7 +4,7 @@
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,23 @@ describe('nfsim verify on every scenario', () => {
     expect(r.stdout).not.toContain('not rebuilt');
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
+  }, 240_000);
+  it('a UDP datagram is sent with the length its spec gives (a length match decides)', async () => {
+    if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
+    const tmp = mkdtempSync(join(tmpdir(), 'nfsim-verify-test-'));
+    try {
+      cpSync('test/conformance/router-nat/world', join(tmp, 'world'), { recursive: true });
+      const rules = join(tmp, 'world', 'r', 'iptables-save');
+      writeFileSync(rules, readFileSync(rules, 'utf8').replace('[0:0] -A FWD-IN -p tcp', '[0:0] -A FWD-IN -p udp -m length --length 200 -j DROP\n[0:0] -A FWD-IN -p tcp'));
+      writeFileSync(join(tmp, 'packets'), 'local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 200\nlocal client udp 10.0.1.2:5001 > 10.0.2.2:53 len 199\n');
+      const r = await nfsimAsync(['verify', join(tmp, 'world'), '--packets', join(tmp, 'packets')]);
+      expect(r.stdout, r.stdout + r.stderr).toContain('kernel: dropped NETFILTER_DROP at nft_do_chain on r');
+      expect(r.stdout).toContain('kernel: delivered on srv to udp:0.0.0.0:53');
+      expect(r.stdout).toContain('2 agree, 0 differ, 0 not sent');
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   }, 240_000);
   it('a wrong nfsim answer makes verify exit 1: a conntrack entry only the dump has changes the rule path', async () => {
     if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');

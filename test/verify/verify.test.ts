@@ -20,6 +20,10 @@ describe('verify: the world rebuilt as namespaces', () => {
     expect(s.text).toContain("lab_listen 'srv' udp 0.0.0.0 53");
     expect(s.sent).toHaveLength(10);
     expect(s.text).toContain("lab_query 'local client tcp 10.0.1.2:40000 > 10.0.2.2:22 flags S' 'client' tcp 10.0.1.2 40000 10.0.2.2 22");
+    // a UDP datagram carries the spec's IP total length
+    expect(s.text).toContain("lab_query 'local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 39' 'client' udp 10.0.1.2 5000 10.0.2.2 53 39");
+    const [big] = parseQueries('local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 200\n', 'q');
+    expect(labProbe(w, big, { outside: true })).toMatchObject({ proto: 'udp', args: ['10.0.1.2', '5000', '10.0.2.2', '53', '200'] });
     expect(s.text).not.toContain('lab_outside');
   });
 
