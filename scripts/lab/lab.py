@@ -5,7 +5,10 @@ Subcommands (run inside a namespace with `ip netns exec` where it matters):
   listen tcp|udp ADDR PORT LOGFILE         listener; logs one JSON line per received connection/datagram
   send tcp SRC SPORT DST DPORT             one TCP connect (single SYN: 0.9 s timeout), closes with RST
   send udp SRC SPORT DST DPORT [LEN]       one UDP datagram from SRC:SPORT (LEN: IP total length)
-  send icmp SRC DST ID SEQ                 one ICMP echo request with id/seq (raw socket; SRC 0.0.0.0 = route)
+  send icmp SRC DST ID SEQ [TYPE]         one ICMP echo request (TYPE 0: reply) with id/seq (raw socket; SRC
+                                           0.0.0.0 = route)
+  (tcp, udp, icmp: an optional last argument so:ttl=N,tos=N,mark=N,len=N,payload=HEX sets the socket's TTL,
+   TOS and SO_MARK, and the ICMP length / UDP payload bytes)
   send l2 DEV SMAC DMAC OPTS PROTO ARGS... one crafted Ethernet+IPv4 frame from an AF_PACKET socket on DEV (the
                                            sender's stack never sees it); PROTO ARGS as above (tcp|udp SRC SPORT
                                            DST DPORT, icmp SRC DST ID SEQ TYPE); OPTS = comma list of ttl=, tos=,
@@ -120,8 +123,32 @@ def l2_frame(smac, dmac, opts, proto, a):
     return mac_bytes(dmac) + mac_bytes(smac) + b"\x08\x00" + iph + l4
 
 
+def split_sockopts(a):
+    """A socket probe's optional last argument so:ttl=N,tos=N,mark=N,len=N,payload=HEX (the spec's values the
+    socket must carry) → (the other arguments, {key: value})."""
+    if a and a[-1].startswith("so:"):
+        return list(a[:-1]), dict(kv.split("=", 1) for kv in a[-1][3:].split(",") if "=" in kv)
+    return list(a), {}
+
+
+def apply_sockopts(s, so):
+    if "ttl" in so:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, int(so["ttl"], 0))
+    if "tos" in so:
+        s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, int(so["tos"], 0))
+    if "mark" in so:
+        s.setsockopt(socket.SOL_SOCKET, 36, int(so["mark"], 0))   # SO_MARK
+
+
+def sized_payload(so, n, default):
+    """n bytes: the spec's payload, else `default`, zero-padded or cut."""
+    data = bytes.fromhex(so["payload"]) if "payload" in so else default
+    return data[:n].ljust(n, b"\0")
+
+
 def cmd_send(proto, *a):
     res = {"proto": proto, "pid": os.getpid()}
+    a, so = split_sockopts(a) if proto != "l2" else (a, {})
     if proto == "l2":
         dev, smac, dmac, optstr, l4 = a[0], a[1], a[2], a[3], a[4]
         opts = dict(kv.split("=", 1) for kv in optstr.split(",") if "=" in kv)
@@ -139,6 +166,7 @@ def cmd_send(proto, *a):
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
         s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        apply_sockopts(s, so)
         s.bind((src, sport))
         s.setblocking(False)
         err = s.connect_ex((dst, dport))
@@ -159,9 +187,10 @@ def cmd_send(proto, *a):
     elif proto == "udp":
         src, sport, dst, dport = a[0], int(a[1]), a[2], int(a[3])
         # LEN (optional, the IP total length): payload LEN - 28 bytes; without it "nfsim-probe" (39 bytes)
-        payload = b"n" * max(0, int(a[4]) - 28) if len(a) > 4 else b"nfsim-probe"
+        payload = sized_payload(so, max(0, int(a[4]) - 28), b"n" * 65536) if len(a) > 4 else b"nfsim-probe"
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        apply_sockopts(s, so)
         s.bind((src, sport))
         try:
             s.sendto(payload, (dst, dport))
@@ -178,9 +207,11 @@ def cmd_send(proto, *a):
         # so closing the probe socket never purges queued packets (no QUEUE_PURGE noise).
         keep = (1 << 0) | (1 << 3) | (1 << 5) | (1 << 11) | (1 << 12) if itype == 8 else 0
         s.setsockopt(255, 1, struct.pack("I", 0xFFFFFFFF & ~keep))
+        apply_sockopts(s, so)
         if src != "0.0.0.0":
             s.bind((src, 0))
-        payload = b"nfsim-echo-probe" + b"\0" * 40
+        # 56 bytes after the 8-byte header (84 in all, as ping sends), or what the spec's length leaves
+        payload = sized_payload(so, max(0, int(so.get("len", 84)) - 28), b"nfsim-echo-probe")
         hdr = struct.pack("!BBHHH", itype, 0, 0, ident, seq)
         pkt = struct.pack("!BBHHH", itype, 0, csum(hdr + payload), ident, seq) + payload
         try:

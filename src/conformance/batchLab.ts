@@ -137,6 +137,7 @@ export async function runBatch(items: BatchItem[], opts: { prefix: string; gap?:
       it.queries.forEach((q, i) => {
         const p = labProbe(it.world, q);
         if ('why' in p) notSent.get(it.id)!.push({ index: i, why: p.why });
+        else if (p.args.some((x) => x.startsWith('so:'))) notSent.get(it.id)!.push({ index: i, why: 'the batch lab sets no TTL, TOS, mark, ICMP length or payload on its sockets (nfsim verify does)' });
         else {
           queries.push({ packet: q.spec.text, ...p });
           sentIndex.get(it.id)!.push(i);

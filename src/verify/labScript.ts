@@ -10,6 +10,7 @@ import { formatRule } from '../parse/ipRule.js';
 import { saveRuleset } from '../parse/iptablesSaveWrite.js';
 import type { Query } from '../parse/queries.js';
 import { formatIpv4 } from '../model/addr.js';
+import { TCP_FLAGS } from '../model/packet.js';
 import { arrivalSender, farEnd, linkAt } from '../model/topology.js';
 import type { LabSender } from './answers.js';
 
@@ -204,10 +205,26 @@ export function labProbe(world: World, qu: Query, opts: LabOptions = {}): LabPro
       sender = farHost.name;
     }
     if (sp.pktinfo || sp.raw) return { why: `${sp.pktinfo ? 'IP_PKTINFO' : 'raw-socket'} senders are not built by verify yet` };
+    // What the socket must carry besides its addresses (lab.py's so: argument): TTL, TOS, SO_MARK, payload.
+    const so: string[] = [];
+    if (p.ttl !== 64) so.push(`ttl=${p.ttl}`);
+    if (p.tos !== 0) so.push(`tos=${p.tos}`);
+    if (p.mark) {
+      if (sp.origin.kind !== 'local') return { why: 'a mark on an arriving packet cannot be sent (skb->mark is cleared between namespaces)' };
+      so.push(`mark=${p.mark}`);
+    }
+    if (p.payload !== undefined) so.push(`payload=${Buffer.from(p.payload, 'utf8').toString('hex')}`);
+    if (p.proto === 1 && p.length !== 84) so.push(`len=${p.length}`);
+    const soArg = so.length ? [`so:${so.join(',')}`] : [];
     // (a UDP datagram is sent with the spec's IP total length: its payload is length - 28 bytes)
-    if (p.proto === 17) return { sender, proto: 'udp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport), String(p.length)], len: p.length };
-    if (p.proto === 6) return { sender, proto: 'tcp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport)], len: p.length };
-    if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0)) return { sender, proto: 'icmp', args: [formatIpv4(p.src), formatIpv4(p.dst), String(p.icmp.id ?? 1), String(p.icmp.seq ?? 1), String(p.icmp.type)], len: p.length };
+    if (p.proto === 17) return { sender, proto: 'udp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport), String(p.length), ...soArg], len: p.length };
+    if (p.proto === 6) {
+      // connect() sends one SYN as the kernel builds it: 60 bytes (MSS, SACK permitted, timestamps, window scale)
+      if (p.tcpFlags !== TCP_FLAGS.SYN) return { why: 'a TCP probe from a socket is a connect(): only a SYN (flags S) can be sent' };
+      if (p.length !== 60 || p.payload !== undefined) return { why: `connect() sends a 60-byte SYN without data: ${p.payload !== undefined ? 'a payload' : `len ${p.length}`} cannot be sent from a socket` };
+      return { sender, proto: 'tcp', args: [formatIpv4(p.src), String(p.sport), formatIpv4(p.dst), String(p.dport), ...soArg], len: p.length };
+    }
+    if (p.proto === 1 && (p.icmp?.type === 8 || p.icmp?.type === 0) && !p.icmp.code) return { sender, proto: 'icmp', args: [formatIpv4(p.src), formatIpv4(p.dst), String(p.icmp.id ?? 1), String(p.icmp.seq ?? 1), String(p.icmp.type), ...soArg], len: p.length };
     return { why: 'only TCP, UDP and ICMP echo probes can be sent' };
   }
 }

@@ -50,19 +50,32 @@ describe('nfsim verify on every scenario', () => {
     expect(r.status, r.stdout + r.stderr).toBe(0);
     expect(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).not.toMatch(/^nfv\d+-/m);
   }, 240_000);
-  it('a UDP datagram is sent with the length its spec gives (a length match decides)', async () => {
+  it('a socket probe carries the spec\'s length, TTL, TOS, mark and payload (matches on each decide)', async () => {
     if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
     const tmp = mkdtempSync(join(tmpdir(), 'nfsim-verify-test-'));
     try {
       cpSync('test/conformance/router-nat/world', join(tmp, 'world'), { recursive: true });
       const rules = join(tmp, 'world', 'r', 'iptables-save');
-      writeFileSync(rules, readFileSync(rules, 'utf8').replace('[0:0] -A FWD-IN -p tcp', '[0:0] -A FWD-IN -p udp -m length --length 200 -j DROP\n[0:0] -A FWD-IN -p tcp'));
-      writeFileSync(join(tmp, 'packets'), 'local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 200\nlocal client udp 10.0.1.2:5001 > 10.0.2.2:53 len 199\n');
+      const extra = ['-p udp -m length --length 200', '-p udp -m ttl --ttl-eq 2', '-p udp -m tos --tos 0x10', '-p udp -m string --string "XYZ" --algo bm --to 65535', '-p icmp -m length --length 100'];
+      writeFileSync(rules, readFileSync(rules, 'utf8').replace('[0:0] -A FWD-IN -p tcp', `${extra.map((m) => `[0:0] -A FWD-IN ${m} -j DROP\n`).join('')}[0:0] -A FWD-IN -p tcp`));
+      writeFileSync(join(tmp, 'world', 'client', 'iptables-save'), '*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m mark --mark 0x5 -j DROP\nCOMMIT\n');
+      const packets = [
+        'local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 200 payload AB',
+        'local client udp 10.0.1.2:5001 > 10.0.2.2:53 len 199 payload AB',
+        'local client udp 10.0.1.2:5002 > 10.0.2.2:53 ttl 3 payload AB',
+        'local client udp 10.0.1.2:5003 > 10.0.2.2:53 tos 0x10 payload AB',
+        'local client udp 10.0.1.2:5004 > 10.0.2.2:53 payload hello-XYZ',
+        'local client icmp 10.0.1.2 > 10.0.2.2 type echo-request id 7 seq 1 len 100',
+        'local client udp 10.0.1.2:5005 > 10.0.2.2:53 mark 0x5 payload AB',
+        'local client tcp 10.0.1.2:40000 > 10.0.2.2:22 flags A',
+      ];
+      writeFileSync(join(tmp, 'packets'), packets.join('\n') + '\n');
       const r = await nfsimAsync(['verify', join(tmp, 'world'), '--packets', join(tmp, 'packets')]);
-      expect(r.stdout, r.stdout + r.stderr).toContain('kernel: dropped NETFILTER_DROP at nft_do_chain on r');
-      expect(r.stdout).toContain('kernel: delivered on srv to udp:0.0.0.0:53');
-      expect(r.stdout).toContain('2 agree, 0 differ, 0 not sent');
-      expect(r.status, r.stdout + r.stderr).toBe(0);
+      // every probe but the one that passes is dropped by its own rule, on both sides
+      expect(r.stdout.match(/kernel: dropped NETFILTER_DROP at nft_do_chain on r/g)?.length, r.stdout + r.stderr).toBe(5);
+      expect(r.stdout).toContain('kernel: dropped NETFILTER_DROP at nft_do_chain on client');
+      expect(r.stdout).toContain('skipped: local client tcp 10.0.1.2:40000 > 10.0.2.2:22 flags A — a TCP probe from a socket is a connect(): only a SYN (flags S) can be sent');
+      expect(r.stdout).toContain('7 agree, 0 differ, 1 not sent');
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }

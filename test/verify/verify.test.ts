@@ -24,6 +24,12 @@ describe('verify: the world rebuilt as namespaces', () => {
     expect(s.text).toContain("lab_query 'local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 39' 'client' udp 10.0.1.2 5000 10.0.2.2 53 39");
     const [big] = parseQueries('local client udp 10.0.1.2:5000 > 10.0.2.2:53 len 200\n', 'q');
     expect(labProbe(w, big, { outside: true })).toMatchObject({ proto: 'udp', args: ['10.0.1.2', '5000', '10.0.2.2', '53', '200'] });
+    // TTL, TOS, mark and payload are set on the socket; what connect() cannot send is not sent, with the reason
+    const probe = (t: string) => labProbe(w, parseQueries(`${t}\n`, 'q')[0], { outside: true });
+    expect(probe('local client udp 10.0.1.2:5000 > 10.0.2.2:53 ttl 3 tos 16 mark 0x5 payload AB')).toMatchObject({ proto: 'udp', args: ['10.0.1.2', '5000', '10.0.2.2', '53', '30', 'so:ttl=3,tos=16,mark=5,payload=4142'] });
+    expect(probe('local client icmp 10.0.1.2 > 10.0.2.2 type echo-request id 1 seq 1 len 100')).toMatchObject({ proto: 'icmp', args: ['10.0.1.2', '10.0.2.2', '1', '1', '8', 'so:len=100'] });
+    expect(probe('local client tcp 10.0.1.2:40000 > 10.0.2.2:22 flags A')).toEqual({ why: 'a TCP probe from a socket is a connect(): only a SYN (flags S) can be sent' });
+    expect(probe('local client tcp 10.0.1.2:40000 > 10.0.2.2:22 flags S len 44')).toEqual({ why: 'connect() sends a 60-byte SYN without data: len 44 cannot be sent from a socket' });
     expect(s.text).not.toContain('lab_outside');
   });
 
