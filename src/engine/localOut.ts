@@ -111,6 +111,15 @@ export function localOut(sim: Sim, skb: Skb, opts: LocalOutOptions): Verdict {
     return { fate: 'send-error', host: skb.host, errno: r.error, counter: ERRNO_COUNTER[r.error], detail: `${r.detail}: the system call fails with ${r.error}; no packet is sent`, answers: sim.answers };
   }
   skb.pkt.src = r.src;
+  if (skb.dfFromRoute) {
+    // __ip_make_skb() under a socket's default IP_PMTUDISC_WANT: DF when the datagram fits the route's MTU
+    // (dst_mtu()) and that MTU is not locked (ip_dont_fragment()); a larger one is fragmented here, without DF.
+    const mtu = r.hit.route.mtu ?? h.ifaces.get(r.dev)?.mtu;
+    const locked = r.hit.route.locks?.includes('mtu') ?? false;
+    const fits = mtu === undefined || (sim.deps ? depTest(sim, skb, DIM_INDEX.length, I.range(20, mtu)) : skb.pkt.length <= mtu);
+    skb.pkt = { ...skb.pkt, df: !locked && fits };
+    skb.dfFromRoute = undefined;
+  }
   skb.sentAs = packetSummary(skb.pkt);
   skb.outIface = r.dev;
   skb.nexthop = r.nexthop;

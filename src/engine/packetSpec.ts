@@ -83,6 +83,7 @@ export function parsePacketSpec(text: string, file = '(packet)', line = 1): Pack
   let len: number | undefined;
   let pktinfo = false;
   let rawSock = false;
+  let dfGiven = false;
   let uid: number | undefined;
   let gid: number | undefined;
   const icmp = { type: -1, code: 0, id: undefined as number | undefined, seq: undefined as number | undefined };
@@ -158,6 +159,7 @@ export function parsePacketSpec(text: string, file = '(packet)', line = 1): Pack
       }
       case 'df':
         pkt.df = true;
+        dfGiven = true;
         break;
       case 'pktinfo':
         pktinfo = true;
@@ -178,5 +180,5 @@ export function parsePacketSpec(text: string, file = '(packet)', line = 1): Pack
   pkt.length = len ?? (proto === 6 ? (pkt.tcpFlags! & TCP_FLAGS.SYN ? 60 : 52) + payloadLen : proto === 17 ? 28 + (payloadLen || 5) : proto === 1 ? 84 : 20 + payloadLen);
   if (issues.length) throw new InputError(issues);
   const origin = raw.origin.kind === 'arrive' ? { kind: 'arrive' as const, host: raw.origin.host, iface: raw.origin.iface } : { kind: 'local' as const, host: raw.origin.host };
-  return { origin, packet: pkt, unboundSource: origin.kind === 'local' && pkt.src === 0, pktinfo, raw: rawSock, uid, gid, text: text.trim() };
+  return { origin, packet: pkt, unboundSource: origin.kind === 'local' && pkt.src === 0, pktinfo, raw: rawSock, uid, gid, ...(dfGiven ? { dfGiven } : {}), text: text.trim() };
 }

@@ -44,6 +44,8 @@ export interface Skb {
   depth: number;
   /** Input routing decided local delivery (for the source of ICMP errors). */
   routedLocal?: boolean;
+  /** Sent by a UDP/ICMP socket without an explicit `df`: DF is decided by the output route (localOut()). */
+  dfFromRoute?: boolean;
   /** The function whose ip_route_input() call frees a packet input routing refuses (default ip_rcv_finish_core;
    * br_nf_pre_routing_finish for a bridged frame whose destination PREROUTING changed). */
   routeInputBy?: string;

@@ -75,6 +75,8 @@ function runOnce(sim: Sim, spec: PacketSpec, closeSenders = false): Verdict {
   const skb = newSkb(o.host, pkt, true, 0);
   skb.uid = spec.uid;
   skb.gid = spec.gid;
+  // (a raw socket's header is the spec's own)
+  if (!spec.dfGiven && !spec.raw && pkt.proto !== 6) skb.dfFromRoute = true;
   // An unbound sender is registered with the wildcard address: its port and peer identify it.
   if (!spec.raw) registerSender(sim, o.host, spec);
   const v = localOut(sim, skb, { routeSource: spec.unboundSource, generated: false });

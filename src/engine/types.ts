@@ -16,6 +16,8 @@ export interface PacketSpec {
   pktinfo: boolean;
   /** Raw socket send (no socket registered for answers). */
   raw: boolean;
+  /** `df` was written: a local packet keeps it; otherwise a local UDP/ICMP packet gets DF as the kernel sets it. */
+  dfGiven?: boolean;
   uid?: number;
   gid?: number;
   text: string;

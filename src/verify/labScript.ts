@@ -133,6 +133,10 @@ export function labBuild(world: World, opts: LabOptions = {}): { lines: string[]
     for (const i of h.interfaces) if (i.master && h.interfaces.some((b) => b.name === i.master && b.kind === 'bridge') && built(h.name, i.name)) L.push(`lab_port ${q(h.name)} ${q(i.master)} ${q(i.name)}`);
   }
   for (const h of world.hosts) {
+    // Interface MTUs other than the veth/bridge default (forwarding checks them: frag-needed, PKT_TOO_BIG).
+    for (const i of h.interfaces) {
+      if (i.name !== 'lo' && i.mtu !== undefined && i.mtu !== 1500 && (i.kind === 'bridge' || built(h.name, i.name))) L.push(`lab_x ${q(h.name)} ip link set dev ${q(i.name)} mtu ${i.mtu}`);
+    }
     for (const i of h.interfaces) {
       for (const a of i.addresses) {
         // lo comes with 127.0.0.1/8; further loopback addresses are added like any other

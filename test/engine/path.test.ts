@@ -74,6 +74,17 @@ describe('forwarding and routing', () => {
     expect(o.verdict).toMatchObject({ fate: 'dropped', reason: 'PKT_TOO_BIG', at: 'ip_forward' });
   });
 
+  it('a local UDP datagram that fits the first hop gets DF from its socket (IP_PMTUDISC_WANT): frag-needed at the router', () => {
+    const w = line({ sysctl: FWD, ifaces: { eth0: ['10.0.1.1/24'], eth1: { addrs: ['10.0.2.1/24'], mtu: 1400 } } });
+    const { o } = run(w, 'local a udp 10.0.1.2:5000 > 10.0.2.2:53 len 1450');
+    expect(o.verdict).toMatchObject({ fate: 'dropped', host: 'r', reason: 'PKT_TOO_BIG', at: 'ip_forward' });
+    expect(o.verdict.answers[0].packet).toMatch(/type 3 .*code 4/);
+    // larger than the sender's own MTU (1500): fragmented by the sender, without DF, so the router fragments too
+    const big = run(w, 'local a udp 10.0.1.2:5000 > 10.0.2.2:53 len 1600').o;
+    expect(big.verdict.fate).not.toBe('dropped');
+    expect(big.trace.some((e) => e.type === 'note' && e.host === 'r' && e.text.includes('the kernel fragments'))).toBe(true);
+  });
+
   it('strict rp_filter drops a source routed back through another interface', () => {
     const w = line({ sysctl: { ...FWD, 'net.ipv4.conf.all.rp_filter': 1 } });
     const { o } = run(w, 'arrive r:eth0 udp 10.0.2.77:5000 > 10.0.1.2:53');

@@ -80,6 +80,25 @@ describe('nfsim verify on every scenario', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   }, 240_000);
+  it('interface MTUs are rebuilt, and a local UDP datagram that fits its first hop carries DF: frag-needed at the router', async () => {
+    if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
+    const tmp = mkdtempSync(join(tmpdir(), 'nfsim-verify-test-'));
+    try {
+      cpSync('test/conformance/router-nat/world', join(tmp, 'world'), { recursive: true });
+      for (const f of ['ip-link', 'ip-addr']) {
+        const file = join(tmp, 'world', 'r', f);
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/^(3: eth1@if2: <[^>]*> mtu) 1500/m, '$1 1400'));
+      }
+      writeFileSync(join(tmp, 'packets'), 'local client udp 10.0.1.2:5001 > 10.0.2.2:53 len 1450\n');
+      const r = await nfsimAsync(['verify', join(tmp, 'world'), '--packets', join(tmp, 'packets')]);
+      expect(r.stdout, r.stdout + r.stderr).toContain('kernel: dropped PKT_TOO_BIG at ip_forward on r');
+      expect(r.stdout).toContain('nfsim:  DROPPED on r: PKT_TOO_BIG at ip_forward');
+      expect(r.stdout).toContain('1 agree, 0 differ, 0 not sent');
+      expect(r.status, r.stdout + r.stderr).toBe(0);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  }, 240_000);
   it('a wrong nfsim answer makes verify exit 1: a conntrack entry only the dump has changes the rule path', async () => {
     if (!root) throw new Error('CI=true but the kernel check cannot run here (needs root, ip, iptables-restore, tcpdump, python3)');
     // The lab does not recreate dumped conntrack entries (it says so): nfsim sees the flow ESTABLISHED and
