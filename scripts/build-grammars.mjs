@@ -9,6 +9,7 @@ const srcDir = join(root, 'grammar');
 const outDir = join(root, 'src/parse/generated');
 mkdirSync(outDir, { recursive: true });
 let built = 0;
+let failed = 0;
 for (const f of readdirSync(srcDir).filter((f) => f.endsWith('.peggy')).sort()) {
   const name = basename(f, '.peggy');
   const inPath = join(srcDir, f);
@@ -20,8 +21,10 @@ for (const f of readdirSync(srcDir).filter((f) => f.endsWith('.peggy')).sort()) 
   try {
     code = peggy.generate(text, { output: 'source', format: 'es', grammarSource: `grammar/${f}` });
   } catch (e) {
+    // report it and go on: the other grammars are still regenerated
     console.error(e.format ? e.format([{ source: `grammar/${f}`, text }]) : String(e));
-    process.exit(1);
+    failed++;
+    continue;
   }
   writeFileSync(outJs, `// GENERATED from grammar/${f} by scripts/build-grammars.mjs. Do not edit.\n${code}`);
   writeFileSync(
@@ -32,4 +35,5 @@ for (const f of readdirSync(srcDir).filter((f) => f.endsWith('.peggy')).sort()) 
   );
   built++;
 }
-console.log(`grammars: ${built} regenerated`);
+console.log(`grammars: ${built} regenerated${failed ? `, ${failed} failed` : ''}`);
+if (failed) process.exit(1);
