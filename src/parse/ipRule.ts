@@ -4,8 +4,7 @@ import type { Family, IpNet } from '../model/addr.js';
 import type { IpRule } from '../model/host.js';
 import { parseNet } from './inet.js';
 import { canonicalTable, parseDsfield } from './ipRoute.js';
-import { InputError } from '../model/source.js';
-import { IssueSink, parseUint, parseUintAny, type LoadOptions } from './lineSource.js';
+import { IssueSink, parseAcceptingGrammar, parseUint, parseUintAny, type LoadOptions } from './lineSource.js';
 import { parse as parseRuleLines, SyntaxError as RuleSyntaxError } from './generated/ip-rule.js';
 
 /** IP protocol names as getprotobynumber / ip(8) print them. */
@@ -82,14 +81,7 @@ export function parseIpRule(text: string, file: string, opts: RuleLoadOptions = 
 }
 
 function grammarLines(text: string, file: string): RuleLine[] {
-  try {
-    return parseRuleLines(text, { grammarSource: file }) as RuleLine[];
-  } catch (e) {
-    // The grammar accepts every line; a failure here is a bug, reported with its position all the same.
-    if (!(e instanceof RuleSyntaxError)) throw e;
-    const { line, column } = e.location.start;
-    throw new InputError([{ severity: 'error', loc: { file, line, col: column }, text: '', message: `cannot read this line: ${e.message}`, hint: 'this is a bug in nfsim; please report it with the input file' }]);
-  }
+  return parseAcceptingGrammar<RuleLine[]>(parseRuleLines, RuleSyntaxError, text, file);
 }
 
 function ruleOf(syntax: RuleSyntax, lineNo: number, sink: IssueSink, family?: Family): IpRule | undefined {

@@ -82,3 +82,17 @@ export function parseUintAny(text: string, max = 0xffffffff): number | undefined
   else return undefined;
   return Number.isFinite(n) && n <= max ? n : undefined;
 }
+
+/**
+ * Run a grammar that accepts every line (each line comes back typed, bad ones marked for the loader to report).
+ * A SyntaxError from it would be a bug in the grammar: reported at its position all the same, never a stack trace.
+ */
+export function parseAcceptingGrammar<T>(parse: (text: string, options: { grammarSource: string }) => unknown, syntaxError: new (...args: never[]) => { message: string; location: { start: { line: number; column: number } } }, text: string, file: string): T {
+  try {
+    return parse(text, { grammarSource: file }) as T;
+  } catch (e) {
+    if (!(e instanceof syntaxError)) throw e;
+    const { line, column } = e.location.start;
+    throw new InputError([{ severity: 'error', loc: { file, line, col: column }, text: '', message: `cannot read this line: ${e.message}`, hint: 'this is a bug in nfsim; please report it with the input file' }]);
+  }
+}

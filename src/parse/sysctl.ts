@@ -5,8 +5,7 @@
  * The line syntax is grammar/sysctl.peggy; this file gives the lines their meaning.
  */
 import type { Sysctls } from '../model/host.js';
-import { InputError } from '../model/source.js';
-import { IssueSink, type LoadOptions } from './lineSource.js';
+import { IssueSink, parseAcceptingGrammar, type LoadOptions } from './lineSource.js';
 import { parse as parseSysctlLines, SyntaxError as SysctlSyntaxError } from './generated/sysctl.js';
 
 /** One line of the file as grammar/sysctl.peggy returns it (null: blank or comment). `col` is 1-based. */
@@ -32,14 +31,7 @@ export function normalizeSysctlKey(key: string): string {
 }
 
 function grammarLines(text: string, file: string): SysctlLine[] {
-  try {
-    return parseSysctlLines(text, { grammarSource: file }) as SysctlLine[];
-  } catch (e) {
-    // The grammar accepts every line; a failure here is a bug, reported with its position all the same.
-    if (!(e instanceof SysctlSyntaxError)) throw e;
-    const { line, column } = e.location.start;
-    throw new InputError([{ severity: 'error', loc: { file, line, col: column }, text: '', message: `cannot read this line: ${e.message}`, hint: 'this is a bug in nfsim; please report it with the input file' }]);
-  }
+  return parseAcceptingGrammar<SysctlLine[]>(parseSysctlLines, SysctlSyntaxError, text, file);
 }
 
 export function parseSysctl(text: string, file: string, opts: LoadOptions = {}): Sysctls {
